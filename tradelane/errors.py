@@ -1,0 +1,36 @@
+"""Exceptions raised by Tradelane. The CLI prints their message as one line and exits non-zero."""
+
+from __future__ import annotations
+
+
+class TradelaneError(Exception):
+    """Base class for every error Tradelane reports to a user."""
+
+
+class SetupError(TradelaneError):
+    """Raised when the toolchain (compiler, node, packages) is missing or broken."""
+
+
+class CompileError(TradelaneError):
+    """Raised when the Solidity sources do not compile."""
+
+
+class ChainError(TradelaneError):
+    """Raised when the chain cannot be reached or is not the expected one."""
+
+
+class NotDeployedError(ChainError):
+    """Raised when the Tradelane contract is not deployed on the selected chain."""
+
+
+class ContractRevert(TradelaneError):
+    """Raised when a transaction or call reverts; the message is the decoded custom error."""
+
+    def __init__(self, message: str, error_name: str | None = None, args: tuple = ()):
+        super().__init__(message)
+        self.error_name = error_name
+        self.error_args = args
+
+
+class InputError(TradelaneError, ValueError):
+    """Raised when a user-supplied value is malformed; the message names the value."""
