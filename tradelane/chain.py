@@ -1,0 +1,221 @@
+"""Connect to a chain and send transactions: the one path every caller uses.
+
+Three kinds of chain, one interface:
+
+* ``embedded`` — web3's ``EthereumTesterProvider`` (eth-tester on py-evm), in-process;
+* a local anvil node (``tradelane node``), by default at http://127.0.0.1:8545;
+* any JSON-RPC URL (``--rpc`` / ``TRADELANE_RPC``), e.g. a public testnet.
+
+On dev chains the well-known anvil accounts are available by name (``buyer``, ``seller``,
+``carrier1`` …); the embedded chain is funded with the same keys so names mean the same
+everywhere. Transactions are always signed locally with eth-account and sent raw.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.exceptions import TimeExhausted
+
+from .errors import ChainError, InputError
+from .revert import raise_decoded
+
+__all__ = [
+    "DEV_CHAIN_IDS",
+    "DEV_NAMES",
+    "EMBEDDED",
+    "Chain",
+    "connect",
+    "dev_accounts",
+    "default_rpc",
+]
+
+EMBEDDED = "embedded"
+DEFAULT_RPC = "http://127.0.0.1:8545"
+DEV_MNEMONIC = "test test test test test test test test test test test junk"  # anvil's, public
+DEV_NAMES = (
+    "deployer",
+    "buyer",
+    "seller",
+    "carrier1",
+    "carrier2",
+    "carrier3",
+    "arbiter",
+    "operator",
+    "relayer",
+    "outsider",
+)
+# anvil/hardhat 31337, geth --dev / ganache 1337, eth-tester's default.
+DEV_CHAIN_IDS = frozenset({31337, 1337, 131277322940537})
+
+
+def default_rpc() -> str:
+    return os.environ.get("TRADELANE_RPC", DEFAULT_RPC)
+
+
+@cache
+def dev_accounts() -> dict[str, LocalAccount]:
+    """The ten anvil dev accounts, by role name (keys derived from anvil's public mnemonic)."""
+    Account.enable_unaudited_hdwallet_features()
+    return {
+        name: Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}")
+        for i, name in enumerate(DEV_NAMES)
+    }
+
+
+@dataclass
+class Chain:
+    """A connected chain: web3, what kind it is, and the accounts that can sign on it."""
+
+    w3: Web3
+    url: str
+    chain_id: int
+    signers: dict[str, LocalAccount] = field(default_factory=dict)
+    receipt_timeout: float = 120.0
+
+    @property
+    def is_dev(self) -> bool:
+        return self.chain_id in DEV_CHAIN_IDS
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.url == EMBEDDED
+
+    # -- accounts -----------------------------------------------------------------
+
+    def account(self, who: str | LocalAccount) -> LocalAccount:
+        """A signer by dev name (dev chains only), by address of a known signer, or as given."""
+        if isinstance(who, LocalAccount):
+            return who
+        if who in self.signers:
+            return self.signers[who]
+        for acct in self.signers.values():
+            if acct.address.lower() == str(who).lower():
+                return acct
+        if who in DEV_NAMES:
+            if not self.is_dev:
+                raise InputError(
+                    f"dev account '{who}' refused on chain {self.chain_id}, which is not a dev "
+                    "chain; use --account with a keystore file"
+                )
+            self.signers[who] = dev_accounts()[who]
+            return self.signers[who]
+        raise InputError(
+            f"unknown account '{who}'; use a dev name ({', '.join(DEV_NAMES)}) or a keystore file"
+        )
+
+    def address(self, who: str) -> str:
+        """An address from a dev name, a known signer, or a 0x address."""
+        if Web3.is_address(who):
+            return Web3.to_checksum_address(who)
+        return self.account(who).address
+
+    # -- transactions ---------------------------------------------------------------
+
+    def send(self, call: Any, sender: str | LocalAccount, *, value: int = 0, gas: int | None = None):
+        """Sign `call` (a web3 contract function call) as `sender`, send it, wait for the receipt.
+
+        Reverts are decoded into the contract's custom error (`ContractRevert`).
+        """
+        acct = self.account(sender)
+        params: dict[str, Any] = {"from": acct.address, "value": value}
+        try:
+            params["gas"] = gas or int(call.estimate_gas(params) * 1.2) + 10_000
+            tx = call.build_transaction(
+                {**params, "nonce": self.w3.eth.get_transaction_count(acct.address, "pending")}
+            )
+        except Exception as err:  # noqa: BLE001 - every failure is decoded or re-raised
+            raise_decoded(err, self.w3)
+        return self.send_raw(tx, acct)
+
+    def send_raw(self, tx: dict, acct: LocalAccount):
+        tx.setdefault("chainId", self.chain_id)
+        signed = acct.sign_transaction(tx)
+        try:
+            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+            receipt = self.w3.eth.wait_for_transaction_receipt(
+                tx_hash, timeout=self.receipt_timeout, poll_latency=0.05
+            )
+        except TimeExhausted as err:
+            raise ChainError(
+                f"transaction {signed.hash.hex()} not mined within {self.receipt_timeout:.0f}s; "
+                "re-run the command to check whether it landed"
+            ) from err
+        except Exception as err:  # noqa: BLE001
+            raise_decoded(err, self.w3)
+        if receipt["status"] != 1:
+            raise ChainError(f"transaction {receipt['transactionHash'].hex()} reverted")
+        return receipt
+
+    def transfer(self, sender: str | LocalAccount, to: str, value: int):
+        acct = self.account(sender)
+        tx = {
+            "from": acct.address,
+            "to": Web3.to_checksum_address(to),
+            "value": value,
+            "gas": 21_000,
+            "nonce": self.w3.eth.get_transaction_count(acct.address, "pending"),
+            **self._fees(),
+        }
+        return self.send_raw(tx, acct)
+
+    def _fees(self) -> dict:
+        base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
+        tip = 10**9
+        return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
+
+    # -- time ----------------------------------------------------------------------
+
+    def now(self) -> int:
+        return int(self.w3.eth.get_block("latest")["timestamp"])
+
+    def advance(self, seconds: int) -> int:
+        """Move a dev chain's clock forward (and mine a block). Returns the new timestamp."""
+        if not self.is_dev:
+            raise ChainError(f"cannot move time on chain {self.chain_id}: not a dev chain")
+        if self.is_embedded:
+            tester = self.w3.provider.ethereum_tester
+            tester.time_travel(self.now() + seconds)
+            tester.mine_blocks()
+        else:
+            self.w3.provider.make_request("evm_increaseTime", [seconds])
+            self.w3.provider.make_request("evm_mine", [])
+        return self.now()
+
+
+def _embedded_web3() -> Web3:
+    from eth_tester import EthereumTester, PyEVMBackend
+    from web3 import EthereumTesterProvider
+
+    backend = PyEVMBackend.from_mnemonic(
+        DEV_MNEMONIC,
+        num_accounts=len(DEV_NAMES),
+        hd_path="m/44'/60'/0'/0",
+        genesis_parameters=PyEVMBackend.generate_genesis_params({"gas_limit": 36_000_000}),
+    )
+    return Web3(EthereumTesterProvider(EthereumTester(backend)))
+
+
+def connect(rpc: str | None = None, *, timeout: float = 10.0) -> Chain:
+    """Connect to `rpc` (a URL, or ``"embedded"``); default ``TRADELANE_RPC`` or the local node."""
+    url = rpc or default_rpc()
+    if url == EMBEDDED:
+        w3 = _embedded_web3()
+    elif url.startswith(("http://", "https://")):
+        w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    elif url.startswith(("ws://", "wss://")):
+        w3 = Web3(Web3.LegacyWebSocketProvider(url))
+    else:
+        raise InputError(f"--rpc '{url}' is not an http(s)/ws(s) URL or 'embedded'")
+    try:
+        chain_id = w3.eth.chain_id
+    except Exception as err:  # noqa: BLE001 - any transport failure means "not reachable"
+        hint = " (start one with `tradelane node`)" if url == DEFAULT_RPC else ""
+        raise ChainError(f"no Ethereum node answers at {url}{hint}") from err
+    return Chain(w3=w3, url=url, chain_id=chain_id)
