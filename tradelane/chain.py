@@ -118,7 +118,9 @@ class Chain:
 
     # -- transactions ---------------------------------------------------------------
 
-    def send(self, call: Any, sender: str | LocalAccount, *, value: int = 0, gas: int | None = None):
+    def send(
+        self, call: Any, sender: str | LocalAccount, *, value: int = 0, gas: int | None = None
+    ):
         """Sign `call` (a web3 contract function call) as `sender`, send it, wait for the receipt.
 
         Reverts are decoded into the contract's custom error (`ContractRevert`).

@@ -45,7 +45,9 @@ def _sources() -> dict[str, Path]:
 def _openzeppelin_version() -> str:
     package = ROOT / "node_modules" / "@openzeppelin" / "contracts" / "package.json"
     if not package.exists():
-        raise SetupError("node_modules is missing OpenZeppelin Contracts; run `make demo` or `make test`")
+        raise SetupError(
+            "node_modules is missing OpenZeppelin Contracts; run `make demo` or `make test`"
+        )
     return json.loads(package.read_text())["version"]
 
 

@@ -14,7 +14,9 @@ __all__ = ["artifact", "deploy", "at"]
 def artifact(name: str):
     artifacts = compile_contracts()
     if name not in artifacts:
-        raise CompileError(f"no contract named {name!r} in contracts/ (have: {', '.join(sorted(artifacts))})")
+        raise CompileError(
+            f"no contract named {name!r} in contracts/ (have: {', '.join(sorted(artifacts))})"
+        )
     return artifacts[name]
 
 

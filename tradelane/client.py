@@ -1,0 +1,409 @@
+"""The one Python client of the Shipments contract.
+
+The CLI, the brownie scripts, the demo, the exports, the web page and the tests all
+go through `Tradelane`: nothing else builds a transaction or reads a shipment.
+
+    >>> from tradelane.chain import connect
+    >>> tl, _ = Tradelane.deploy(connect("embedded"))          # doctest: +SKIP
+    >>> sid = tl.open_shipment("buyer", seller="seller", ...)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from . import attest, deployments, history
+from .chain import Chain
+from .compiler import SOLC_VERSION, source_hash
+from .contracts import at, deploy
+from .errors import InputError, NotDeployedError
+from .model import (
+    Classifier,
+    Code,
+    LegView,
+    Milestone,
+    MilestoneEvent,
+    Mode,
+    ShipmentStatus,
+    State,
+    Tranche,
+    parse_locode,
+)
+
+__all__ = ["Tradelane", "ETH", "DAY"]
+
+ETH = "0x0000000000000000000000000000000000000000"
+DAY = 86_400
+ERC20_ABI = [
+    {
+        "name": n,
+        "type": "function",
+        "stateMutability": "view",
+        "inputs": [],
+        "outputs": [{"type": t}],
+    }
+    for n, t in (("symbol", "string"), ("decimals", "uint8"))
+] + [
+    {
+        "name": "allowance",
+        "type": "function",
+        "stateMutability": "view",
+        "inputs": [{"type": "address"}, {"type": "address"}],
+        "outputs": [{"type": "uint256"}],
+    },
+    {
+        "name": "approve",
+        "type": "function",
+        "stateMutability": "nonpayable",
+        "inputs": [{"type": "address"}, {"type": "uint256"}],
+        "outputs": [{"type": "bool"}],
+    },
+]
+Who = str | LocalAccount
+
+
+class Tradelane:
+    """A deployed Shipments contract on a connected chain."""
+
+    def __init__(self, chain: Chain, address: str, deployment: dict | None = None):
+        self.chain = chain
+        self.address = Web3.to_checksum_address(address)
+        self.contract = at(chain, "Shipments", self.address)
+        self.deployment = deployment or {"address": self.address, "block": 0}
+
+    # -- finding the contract --------------------------------------------------------
+
+    @classmethod
+    def deploy(
+        cls,
+        chain: Chain,
+        *,
+        sender: Who = "deployer",
+        grace_period: int = 3 * DAY,
+        arbiter_timeout: int = 14 * DAY,
+        force: bool = False,
+    ) -> tuple[Tradelane, bool]:
+        """Deploy unless this chain already runs these sources. Returns (client, deployed_now)."""
+        sources = source_hash()
+        if not force and not chain.is_embedded:
+            existing = deployments.load().get(str(chain.chain_id))
+            if existing and existing.get("source_hash") == sources:
+                with contextlib.suppress(NotDeployedError):  # a fresh node: deploy again
+                    return cls.attach(chain), False
+        contract, receipt = deploy(chain, "Shipments", grace_period, arbiter_timeout, sender=sender)
+        entry = {
+            "address": contract.address,
+            "block": receipt["blockNumber"],
+            "tx_hash": receipt["transactionHash"].hex(),
+            "compiler": f"solc {SOLC_VERSION} (wasm), evm prague",
+            "source_hash": sources,
+            "grace_period": grace_period,
+            "arbiter_timeout": arbiter_timeout,
+        }
+        deployments.record(chain, entry)
+        return cls(chain, contract.address, entry), True
+
+    @classmethod
+    def attach(cls, chain: Chain) -> Tradelane:
+        entry = deployments.lookup(chain)
+        return cls(chain, entry["address"], entry)
+
+    @property
+    def from_block(self) -> int:
+        return int(self.deployment.get("block", 0))
+
+    # -- opening ---------------------------------------------------------------------
+
+    def open_shipment(
+        self,
+        buyer: Who,
+        *,
+        seller: str,
+        amount: int,
+        destination: str,
+        deadline: int,
+        arbiter: str,
+        token: str = ETH,
+        tranches: Sequence[Tranche] = (),
+        items_root: bytes = bytes(32),
+    ) -> int:
+        """Open and fund a shipment; returns its id."""
+        if amount <= 0:
+            raise InputError(f"amount {amount} must be positive")
+        order = (
+            self.chain.address(seller),
+            Web3.to_checksum_address(token),
+            amount,
+            parse_locode(destination),
+            deadline,
+            self.chain.address(arbiter),
+            items_root,
+            [t.as_tuple() for t in tranches],
+        )
+        value = amount if int(token, 16) == 0 else 0
+        if not value:
+            self._ensure_allowance(buyer, token, amount)
+        receipt = self.chain.send(self.contract.functions.openShipment(order), buyer, value=value)
+        (event,) = self.contract.events.ShipmentOpened().process_receipt(receipt)
+        return int(event["args"]["shipmentId"])
+
+    def _ensure_allowance(self, owner: Who, token: str, amount: int) -> None:
+        erc20 = self.chain.w3.eth.contract(address=Web3.to_checksum_address(token), abi=ERC20_ABI)
+        owner_address = self.chain.account(owner).address
+        if erc20.functions.allowance(owner_address, self.address).call() < amount:
+            self.chain.send(erc20.functions.approve(self.address, amount), owner)
+
+    def commit_route(self, sender: Who, shipment_id: int, encoded) -> dict:
+        """Commit an `routing.encode.EncodedRoute` (legs + route hash + network hash)."""
+        call = self.contract.functions.commitRoute(
+            shipment_id, encoded.legs, encoded.route_hash, encoded.network_hash
+        )
+        return self.chain.send(call, sender)
+
+    def commit_items(self, sender: Who, shipment_id: int, items_root: bytes) -> dict:
+        return self.chain.send(self.contract.functions.commitItems(shipment_id, items_root), sender)
+
+    def amend_route(
+        self, sender: Who, shipment_id: int, from_leg: int, encoded, signed: dict
+    ) -> dict:
+        """Submit an amendment both parties signed (`attest.sign_amendment`)."""
+        call = self.contract.functions.amendRoute(
+            shipment_id,
+            from_leg,
+            encoded.legs,
+            encoded.route_hash,
+            encoded.network_hash,
+            signed["deadline"],
+            bytes.fromhex(signed["buyer_signature"][2:]),
+            bytes.fromhex(signed["seller_signature"][2:]),
+        )
+        return self.chain.send(call, sender)
+
+    # -- milestones ------------------------------------------------------------------
+
+    def record(self, carrier: Who, milestone: Milestone) -> dict:
+        """The leg's carrier records a milestone directly."""
+        return self.chain.send(
+            self.contract.functions.recordMilestone(milestone.as_tuple()), carrier
+        )
+
+    def sign(
+        self, carrier: Who, milestone: Milestone, *, nonce: int | None = None, valid_for: int = DAY
+    ) -> dict:
+        """An EIP-712 attestation of `milestone` by `carrier`, as a JSON-able dict."""
+        if nonce is None:
+            nonce = self.view(milestone.shipment_id)["milestones"]
+        deadline = self.chain.now() + valid_for
+        return attest.sign_milestone(
+            self.chain.account(carrier),
+            self.chain.chain_id,
+            self.address,
+            milestone,
+            nonce,
+            deadline,
+        )
+
+    def relay(self, sender: Who, attestations: Iterable[dict]) -> dict:
+        """Send signed attestations (and/or direct entries) in one batch transaction."""
+        entries = [attest.to_entry(a, self.chain.chain_id, self.address) for a in attestations]
+        if not entries:
+            raise InputError("nothing to relay: give at least one attestation")
+        if len(entries) == 1:
+            m, nonce, deadline, sig = entries[0]
+            call = self.contract.functions.relayMilestone(m, nonce, deadline, sig)
+        else:
+            call = self.contract.functions.recordBatch(entries)
+        return self.chain.send(call, sender)
+
+    def record_batch(self, carrier: Who, milestones: Iterable[Milestone]) -> dict:
+        """The carrier records several of its own milestones in one transaction."""
+        entries = [(m.as_tuple(), 0, 0, b"") for m in milestones]
+        return self.chain.send(self.contract.functions.recordBatch(entries), carrier)
+
+    # -- settlement ------------------------------------------------------------------
+
+    def confirm(self, buyer: Who, shipment_id: int) -> dict:
+        return self.chain.send(self.contract.functions.confirmDelivery(shipment_id), buyer)
+
+    def finalize(self, sender: Who, shipment_id: int) -> dict:
+        return self.chain.send(self.contract.functions.finalize(shipment_id), sender)
+
+    def refund(self, buyer: Who, shipment_id: int) -> dict:
+        return self.chain.send(self.contract.functions.refund(shipment_id), buyer)
+
+    def cancel(self, seller: Who, shipment_id: int) -> dict:
+        return self.chain.send(self.contract.functions.cancel(shipment_id), seller)
+
+    def dispute(self, party: Who, shipment_id: int) -> dict:
+        return self.chain.send(self.contract.functions.openDispute(shipment_id), party)
+
+    def resolve(self, arbiter: Who, shipment_id: int, to_buyer: int) -> dict:
+        return self.chain.send(
+            self.contract.functions.resolveDispute(shipment_id, to_buyer), arbiter
+        )
+
+    def settle(self, sender: Who, shipment_id: int) -> dict:
+        return self.chain.send(self.contract.functions.settleDispute(shipment_id), sender)
+
+    def set_receiver(self, seller: Who, shipment_id: int, receiver: str) -> dict:
+        call = self.contract.functions.setReceiver(shipment_id, self.chain.address(receiver))
+        return self.chain.send(call, seller)
+
+    def withdraw(self, payee: Who, token: str = ETH, to: str | None = None) -> dict:
+        address = self.chain.account(payee).address
+        return self.chain.send(
+            self.contract.functions.withdraw(Web3.to_checksum_address(token), to or address), payee
+        )
+
+    # -- reading ---------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.contract.functions.shipmentCount().call())
+
+    def credit(self, payee: str, token: str = ETH) -> int:
+        return int(self.contract.functions.credit(self.chain.address(payee), token).call())
+
+    def view(self, shipment_id: int) -> dict:
+        """The contract's `ShipmentView` as a dict (raises for an unknown id)."""
+        if not 0 < shipment_id <= self.count():
+            raise InputError(
+                f"shipment {shipment_id} does not exist on chain {self.chain.chain_id}"
+            )
+        raw = self.contract.functions.shipment(shipment_id).call()
+        names = [o["name"] for o in self._view_abi]
+        return dict(zip(names, raw, strict=True))
+
+    @cached_property
+    def _view_abi(self) -> list[dict]:
+        fn = next(i for i in self.contract.abi if i.get("name") == "shipment")
+        return fn["outputs"][0]["components"]
+
+    def history(self, shipment_id: int, *, signatures: bool = False) -> list[MilestoneEvent]:
+        """Every milestone of the shipment, from the logs, in order."""
+        return history.read(self, shipment_id, signatures=signatures)
+
+    def shipments_of(self, party: str) -> list[int]:
+        """Ids of shipments where `party` is the buyer or the seller."""
+        address = self.chain.address(party)
+        ids: set[int] = set()
+        for role in ("buyer", "seller"):
+            logs = self.contract.events.ShipmentOpened().get_logs(
+                from_block=self.from_block, argument_filters={role: address}
+            )
+            ids.update(int(log["args"]["shipmentId"]) for log in logs)
+        return sorted(ids)
+
+    def token_info(self, token: str) -> tuple[str, int]:
+        if int(token, 16) == 0:
+            return "ETH", 18
+        erc20 = self.chain.w3.eth.contract(address=token, abi=ERC20_ABI)
+        try:
+            return erc20.functions.symbol().call(), int(erc20.functions.decimals().call())
+        except Exception:  # noqa: BLE001 - a token without metadata is still a token
+            return token[:10], 0
+
+    def status(self, shipment_id: int, *, with_history: bool = True) -> ShipmentStatus:
+        """The buyer's view: state, legs planned vs actual, money, next milestone, proof."""
+        v = self.view(shipment_id)
+        now = self.chain.now()
+        events = self.history(shipment_id) if with_history else []
+        verified, problem = (
+            history.verify(self, shipment_id, events, v) if with_history else (False, "not checked")
+        )
+        legs = _legs_with_actuals(v["legs"], events)
+        state = State(v["state"])
+        symbol, decimals = self.token_info(v["token"])
+        next_expected, due = _next_expected(v, legs, state)
+        refundable = v["held"] if state in (State.OPEN, State.ROUTED) and now > v["deadline"] else 0
+        return ShipmentStatus(
+            shipment_id=shipment_id,
+            state=state,
+            buyer=v["buyer"],
+            seller=v["seller"],
+            receiver=v["receiver"],
+            token=v["token"],
+            token_symbol=symbol,
+            token_decimals=decimals,
+            arbiter=v["arbiter"],
+            destination=v["destination"].decode("ascii", "replace"),
+            deadline=v["deadline"],
+            opened_at=v["openedAt"],
+            delivered_at=v["deliveredAt"],
+            disputed_at=v["disputedAt"],
+            deposited=v["deposited"],
+            released=v["released"],
+            refunded=v["refunded"],
+            held=v["held"],
+            refundable=refundable,
+            route_hash="0x" + v["routeHash"].hex(),
+            network_hash="0x" + v["networkHash"].hex(),
+            items_root="0x" + v["itemsRoot"].hex(),
+            head="0x" + v["head"].hex(),
+            milestone_count=v["milestones"],
+            current_leg=v["currentLeg"],
+            leg_phase=v["legPhase"],
+            last_event_time=v["lastEventTime"],
+            legs=tuple(legs),
+            tranches=tuple(Tranche(Code(c), leg, bps) for c, leg, bps in v["tranches"]),
+            next_expected=next_expected,
+            next_expected_due=due,
+            overdue=bool(due and now > due),
+            history_verified=verified,
+            history_problem=problem,
+            now=now,
+            milestones=tuple(events),
+        )
+
+
+def _legs_with_actuals(raw_legs: list, events: list[MilestoneEvent]) -> list[LegView]:
+    legs = []
+    for i, (origin, destination, mode, carrier, dep, arr, passages) in enumerate(raw_legs):
+        times: dict[str, int] = {}
+        for e in events:
+            m = e.milestone
+            if m.leg != i or m.code not in (Code.DEPA, Code.ARRI):
+                continue
+            kind = ("actual_" if m.classifier == Classifier.ACT else "estimated_") + (
+                "departure" if m.code == Code.DEPA else "arrival"
+            )
+            if m.classifier in (Classifier.ACT, Classifier.EST):
+                times[kind] = m.event_time
+        legs.append(
+            LegView(
+                index=i,
+                origin=origin.decode("ascii", "replace"),
+                destination=destination.decode("ascii", "replace"),
+                mode=Mode(mode).name.lower(),
+                carrier=carrier,
+                planned_departure=dep,
+                planned_arrival=arr,
+                passages=passages,
+                **times,
+            )
+        )
+    return legs
+
+
+def _next_expected(v: dict, legs: list[LegView], state: State) -> tuple[str | None, int | None]:
+    if state not in (State.ROUTED,) or not legs:
+        if state == State.DELIVERED:
+            return "buyer confirmation (or finalize after the grace period)", None
+        return None, None
+    i, phase = v["currentLeg"], v["legPhase"]
+    leg = legs[i]
+    if phase == 0:
+        return f"DEPA at {leg.origin} (leg {i})", leg.estimated_departure or leg.planned_departure
+    if phase == 1:
+        return f"ARRI at {leg.destination} (leg {i})", leg.estimated_arrival or leg.planned_arrival
+    if i + 1 < len(legs):
+        nxt = legs[i + 1]
+        return (
+            f"DEPA at {nxt.origin} (leg {i + 1})",
+            nxt.estimated_departure or nxt.planned_departure,
+        )
+    return f"DROP at {leg.destination} (delivery, leg {i})", v["deadline"]

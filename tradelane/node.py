@@ -1,0 +1,116 @@
+"""The pinned anvil dev node from node_modules: start, wait until it answers, stop.
+
+Used by `tradelane node`, the tests and the benchmarks alike. Its state file keeps
+the chain across restarts (anvil dumps it on a clean stop and every second).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+from .compiler import ROOT
+from .errors import ChainError, SetupError
+
+__all__ = ["ANVIL", "Anvil", "free_port", "CHAIN_ID"]
+
+ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
+CHAIN_ID = 31337
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        reply = requests.post(
+            url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}, timeout=1
+        )
+        return reply.ok
+    except requests.RequestException:
+        return False
+
+
+class Anvil:
+    """An anvil process on 127.0.0.1. Use as a context manager, or start()/stop()."""
+
+    def __init__(
+        self, port: int | None = None, state: Path | None = None, *, block_time: int | None = None
+    ):
+        self.port = port or free_port()
+        self.state = Path(state) if state else None
+        self.block_time = block_time
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        if not ANVIL.exists():
+            raise SetupError(
+                "anvil is missing from node_modules; run `make demo` or `make test` once"
+            )
+        cmd = [
+            str(ANVIL),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--chain-id",
+            str(CHAIN_ID),
+        ]
+        cmd += ["--hardfork", "prague", "--gas-limit", "36000000", "--silent"]
+        if self.state:
+            cmd += ["--state", str(self.state), "--state-interval", "1"]
+        if self.block_time:
+            cmd += ["--block-time", str(self.block_time)]
+        return cmd
+
+    def start(self, timeout: float = 20.0) -> Anvil:
+        if _answers(self.url):
+            raise ChainError(f"something already answers at {self.url}; choose another --port")
+        if self.state:
+            self.state.parent.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            self.command(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode(errors="replace").strip().splitlines()
+                raise ChainError(f"anvil exited at start: {err[-1] if err else 'no message'}")
+            if _answers(self.url):
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise ChainError(f"anvil did not answer at {self.url} within {timeout:.0f}s")
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop anvil: SIGTERM lets it write its state file; `kill=True` simulates a crash."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> Anvil:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
