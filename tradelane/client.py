@@ -16,6 +16,7 @@ from functools import cached_property
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
+from web3.logs import DISCARD
 
 from . import attest, deployments, history
 from .chain import Chain
@@ -23,6 +24,7 @@ from .compiler import SOLC_VERSION, source_hash
 from .contracts import at, deploy
 from .errors import InputError, NotDeployedError
 from .model import (
+    ORIGIN_SIDE,
     Classifier,
     Code,
     LegView,
@@ -75,6 +77,7 @@ class Tradelane:
         self.address = Web3.to_checksum_address(address)
         self.contract = at(chain, "Shipments", self.address)
         self.deployment = deployment or {"address": self.address, "block": 0}
+        self.last_receipt: dict | None = None  # of the last `open_shipment`
 
     # -- finding the contract --------------------------------------------------------
 
@@ -149,8 +152,39 @@ class Tradelane:
         if not value:
             self._ensure_allowance(buyer, token, amount)
         receipt = self.chain.send(self.contract.functions.openShipment(order), buyer, value=value)
-        (event,) = self.contract.events.ShipmentOpened().process_receipt(receipt)
+        self.last_receipt = receipt
+        (event,) = self.contract.events.ShipmentOpened().process_receipt(receipt, errors=DISCARD)
         return int(event["args"]["shipmentId"])
+
+    def find_opened(
+        self,
+        *,
+        buyer: str,
+        seller: str,
+        token: str,
+        amount: int,
+        destination: str,
+        min_nonce: int = 0,
+    ) -> int | None:
+        """The first shipment `buyer` opened with these terms in a transaction whose nonce is
+        at least `min_nonce` (how an interrupted opening is found again), or None."""
+        logs = self.contract.events.ShipmentOpened().get_logs(
+            from_block=self.from_block,
+            argument_filters={
+                "buyer": self.chain.address(buyer),
+                "seller": self.chain.address(seller),
+            },
+        )
+        for log in sorted(logs, key=lambda lg: (lg["blockNumber"], lg["logIndex"])):
+            args = log["args"]
+            if (
+                int(args["amount"]) == amount
+                and Web3.to_checksum_address(args["token"]) == Web3.to_checksum_address(token)
+                and args["destination"] == parse_locode(destination)
+                and self.chain.w3.eth.get_transaction(log["transactionHash"])["nonce"] >= min_nonce
+            ):
+                return int(args["shipmentId"])
+        return None
 
     def _ensure_allowance(self, owner: Who, token: str, amount: int) -> None:
         erc20 = self.chain.w3.eth.contract(address=Web3.to_checksum_address(token), abi=ERC20_ABI)
@@ -185,6 +219,48 @@ class Tradelane:
         return self.chain.send(call, sender)
 
     # -- milestones ------------------------------------------------------------------
+
+    def milestone_for(
+        self,
+        shipment_id: int,
+        code: Code,
+        *,
+        leg: int | None = None,
+        location: str | None = None,
+        event_time: int | None = None,
+        classifier: Classifier = Classifier.ACT,
+    ) -> tuple[Milestone, str]:
+        """The milestone a carrier means, defaults taken from the shipment's progress.
+
+        `leg` defaults to the current leg (the next one for an origin-side code once the
+        current leg arrived); `location` to the leg's origin (GTIN LOAD DEPA, and INSP
+        before departure) or destination; `event_time` to the chain's time. Returns
+        (milestone, the leg's carrier address).
+        """
+        view = self.view(shipment_id)
+        legs = view["legs"]
+        if not legs:
+            raise InputError(f"shipment {shipment_id} has no route committed yet")
+        if leg is None:
+            leg = view["currentLeg"]
+            if view["legPhase"] == 2 and code in ORIGIN_SIDE and leg + 1 < len(legs):
+                leg += 1
+        if not 0 <= leg < len(legs):
+            raise InputError(f"leg {leg}: shipment {shipment_id} has legs 0..{len(legs) - 1}")
+        origin, destination, _mode, carrier = legs[leg][:4]
+        if location is None:
+            same_leg_departed = leg == view["currentLeg"] and view["legPhase"] > 0
+            at_origin = code in ORIGIN_SIDE or (code == Code.INSP and not same_leg_departed)
+            location = (origin if at_origin else destination).decode()
+        milestone = Milestone(
+            shipment_id,
+            leg,
+            code,
+            classifier,
+            parse_locode(location).decode(),
+            self.chain.now() if event_time is None else event_time,
+        )
+        return milestone, carrier
 
     def record(self, carrier: Who, milestone: Milestone) -> dict:
         """The leg's carrier records a milestone directly."""

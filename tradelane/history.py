@@ -55,14 +55,15 @@ def _signatures(tl: Tradelane, logs) -> dict[tuple[int, int], str]:
         except ValueError:
             continue
         if fn.fn_name == "relayMilestone":
-            entries = [(params["milestone"], params["nonce"], params["signature"])]
+            entries = [params]
         elif fn.fn_name == "recordBatch":
-            entries = [(e[0], e[1], e[3]) for e in params["entries"]]
+            entries = params["entries"]
         else:
             continue
-        for milestone, nonce, signature in entries:
-            if signature:
-                found[(int(milestone[0]), int(nonce))] = "0x" + bytes(signature).hex()
+        for entry in entries:  # web3 decodes structs as dicts keyed by field name
+            if entry["signature"]:
+                key = (int(entry["milestone"]["shipmentId"]), int(entry["nonce"]))
+                found[key] = "0x" + bytes(entry["signature"]).hex()
     return found
 
 

@@ -1,0 +1,34 @@
+"""Stable identifiers the exports share: shipment and route URNs, deterministic UUIDs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+__all__ = ["NAMESPACE", "shipment_urn", "route_urn", "locode_urn", "event_uuid", "with_offset"]
+
+#: UUIDv5 namespace of every Tradelane export id (uuid5 of the URL namespace and this name).
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/tradelane/tradelane/exports")
+
+
+def shipment_urn(chain_id: int, contract: str, shipment_id: int) -> str:
+    return f"urn:tradelane:shipment:{chain_id}:{contract.lower()}:{shipment_id}"
+
+
+def route_urn(route_hash: str) -> str:
+    return f"urn:tradelane:route:{route_hash}"
+
+
+def locode_urn(locode: str) -> str:
+    """A UN/LOCODE as a URI (EPCIS locations must be URIs; UN/LOCODE has no official one)."""
+    return f"urn:un:locode:{locode}"
+
+
+def event_uuid(*parts: object) -> str:
+    """A UUIDv5 from the parts joined by ':' — the same inputs always give the same id."""
+    return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+def with_offset(ts: int) -> str:
+    """Unix seconds as ISO 8601 with an explicit +00:00 offset (chain times are UTC)."""
+    return datetime.fromtimestamp(ts, UTC).isoformat()
