@@ -1,0 +1,68 @@
+"""`tradelane serve`: the buyer tracking site and its JSON API on a local port."""
+
+from __future__ import annotations
+
+import socket
+
+import click
+
+from ..chain import EMBEDDED, default_rpc
+from ..errors import InputError
+from .app import cli
+from .options import rpc_option
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError as err:
+            raise InputError(
+                f"cannot listen on {host}:{port} ({err.strerror}); pick another with --port"
+            ) from err
+
+
+@cli.command()
+@rpc_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; keep 127.0.0.1 unless a proxy sits in front.",
+)
+@click.option(
+    "--poll",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.5, 3600),
+    help="Seconds between a shipment page's checks for news.",
+)
+def serve(rpc: str | None, port: int, host: str, poll: float) -> None:
+    """Serve the tracking pages: shipment, trace-code lookup, party list and a JSON API.
+
+    Read-only: the pages never sign or send anything. The chain is contacted on the
+    first request, so the server starts even when the node is down (pages answer
+    503 with the reason until it is up). API reference at /docs, schema at
+    /openapi.json; everything is served locally, nothing loads from the internet.
+
+    \b
+    Example:
+      tradelane node &            # a local chain with the contract deployed
+      tradelane serve --port 8000
+      # then open http://127.0.0.1:8000/shipment/1
+    """
+    import uvicorn
+
+    from ..web import create_app
+
+    url = rpc or default_rpc()
+    if url == EMBEDDED:
+        raise InputError(
+            "serve needs a chain that outlives one command: start `tradelane node` "
+            "and use its URL (an embedded chain would be empty)"
+        )
+    _check_port(host, port)
+    app = create_app(url, poll_seconds=poll)
+    click.echo(f"Tradelane tracking on http://{host}:{port}/  (chain: {url}; Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,189 @@
+"""The JSON API behind the pages, documented in the app's OpenAPI schema (/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from . import service
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api")
+
+
+class ErrorBody(BaseModel):
+    """Every error under /api: the HTTP status, a title and a one-line reason."""
+
+    status: int = Field(examples=[404])
+    error: str = Field(examples=["Not found"])
+    detail: str = Field(examples=["there is no shipment 99 on chain 31337 (contract 0x…)"])
+
+
+class Live(BaseModel):
+    """What the shipment page polls: `version` changes whenever anything on chain does."""
+
+    shipment_id: int
+    state: str = Field(examples=["routed"])
+    final: bool = Field(description="completed, refunded or resolved: nothing will change")
+    milestones: int = Field(description="milestones recorded so far")
+    head: str = Field(description="the milestone hash-chain head (bytes24, hex)")
+    version: str = Field(description="opaque tag; compare with the previous poll")
+    chain_time: int = Field(description="timestamp of the chain's latest block (unix seconds)")
+
+
+class Health(BaseModel):
+    chain_id: int
+    contract: str
+    rpc: str
+    block: int
+    shipments: int
+
+
+class PartyShipment(BaseModel):
+    shipment_id: int
+    role: Literal["buyer", "seller", "buyer and seller"]
+    state: str
+    destination: str
+    deposited: str = Field(description="base units of the token, as a decimal string")
+    held: str
+    token: str
+    token_symbol: str
+    token_decimals: int
+    url: str
+
+
+ShipmentId = Annotated[int, Path(ge=1, le=2**64 - 1, description="the shipment number")]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "malformed input"},
+    404: {"model": ErrorBody, "description": "no such shipment"},
+    503: {"model": ErrorBody, "description": "the chain node is not reachable"},
+}
+EXPORT_ERRORS = {
+    **ERRORS,
+    501: {"model": ErrorBody, "description": "traceability module not installed"},
+}
+
+
+def _json(data: Any, *, download: str | None = None) -> JSONResponse:
+    headers = {"Content-Disposition": f'attachment; filename="{download}"'} if download else None
+    return JSONResponse(data, headers=headers)
+
+
+@router.get("/health", response_model=Health, responses={503: ERRORS[503]}, tags=["chain"])
+def health(request: Request) -> Health:
+    """Which chain and contract this server reads, and whether the node answers."""
+    backend = request.app.state.backend
+    with backend.use() as tl:
+        return Health(
+            chain_id=tl.chain.chain_id,
+            contract=tl.address,
+            rpc=tl.chain.url,
+            block=tl.chain.w3.eth.block_number,
+            shipments=tl.count(),
+        )
+
+
+@router.get("/shipments/{shipment_id}", responses=ERRORS, tags=["shipments"])
+def shipment(request: Request, shipment_id: ShipmentId) -> dict:
+    """A shipment's full status: state, parties, legs (planned / estimated / actual times),
+    escrow (deposited, held, released, refunded, refundable — integer base units as
+    strings, with `token_symbol` and `token_decimals`), next expected milestone and whether
+    it is overdue, every milestone with its transaction, and `history_verified` — the
+    milestone hash chain recomputed from the logs matches the head stored on chain."""
+    with request.app.state.backend.use() as tl:
+        return service.shipment_status(tl, shipment_id).to_json()
+
+
+@router.get(
+    "/shipments/{shipment_id}/live", response_model=Live, responses=ERRORS, tags=["shipments"]
+)
+def shipment_live(request: Request, shipment_id: ShipmentId) -> dict:
+    """A small summary to poll while a shipment is in transit (one contract call)."""
+    with request.app.state.backend.use() as tl:
+        return service.live(tl, shipment_id)
+
+
+def _export(request: Request, shipment_id: int, kind: str, download: bool, suffix: str):
+    with request.app.state.backend.use() as tl:
+        data = service.export(tl, shipment_id, kind)
+    return _json(data, download=f"shipment-{shipment_id}-{suffix}" if download else None)
+
+
+DOWNLOAD = Query(False, description="send as a file attachment")
+
+
+@router.get("/shipments/{shipment_id}/bundle", responses=EXPORT_ERRORS, tags=["exports"])
+def shipment_bundle(request: Request, shipment_id: ShipmentId, download: bool = DOWNLOAD):
+    """The self-contained proof bundle: contract and chain, committed routes, every milestone
+    with transaction, signer and signature, the hash-chain links and the item Merkle root.
+    `tradelane verify` checks it with no network."""
+    return _export(request, shipment_id, "bundle", download, "bundle.json")
+
+
+@router.get("/shipments/{shipment_id}/dcsa", responses=EXPORT_ERRORS, tags=["exports"])
+def shipment_dcsa(request: Request, shipment_id: ShipmentId, download: bool = DOWNLOAD):
+    """The milestone history as DCSA Track & Trace 2.2 events."""
+    return _export(request, shipment_id, "dcsa", download, "dcsa.json")
+
+
+@router.get("/shipments/{shipment_id}/epcis", responses=EXPORT_ERRORS, tags=["exports"])
+def shipment_epcis(request: Request, shipment_id: ShipmentId, download: bool = DOWNLOAD):
+    """The history as a GS1 EPCIS 2.0 JSON-LD document."""
+    return _export(request, shipment_id, "epcis", download, "epcis.jsonld")
+
+
+@router.get(
+    "/trace",
+    responses={
+        400: {"model": ErrorBody, "description": "malformed trace code"},
+        404: {"model": ErrorBody, "description": "no shipment carries this item"},
+        501: EXPORT_ERRORS[501],
+        503: ERRORS[503],
+    },
+    tags=["trace"],
+)
+def trace(
+    request: Request,
+    code: str = Query(
+        ...,
+        description="GS1 Digital Link URI, element string, SSCC or GTIN/serial",
+        examples=["https://id.gs1.org/01/09506000134352/21/ABC1"],
+        max_length=2048,
+    ),
+) -> dict:
+    """Item trace code -> its shipment, the Merkle proof that the item belongs to it (checked
+    against the on-chain items root), the shipment's status and any problems found."""
+    with request.app.state.backend.use() as tl:
+        result = service.trace(tl, code)
+    return service.jsonable(result)
+
+
+@router.get(
+    "/parties/{address}/shipments",
+    response_model=list[PartyShipment],
+    responses={400: ERRORS[400], 503: ERRORS[503]},
+    tags=["shipments"],
+)
+def party(request: Request, address: str) -> list[dict]:
+    """Shipments where `address` is the buyer or the seller, newest first (at most 200)."""
+    with request.app.state.backend.use() as tl:
+        rows = service.party_shipments(tl, address)
+    return [
+        {
+            "shipment_id": s.shipment_id,
+            "role": role,
+            "state": s.state.label,
+            "destination": s.destination,
+            "deposited": str(s.deposited),
+            "held": str(s.held),
+            "token": s.token,
+            "token_symbol": s.token_symbol,
+            "token_decimals": s.token_decimals,
+            "url": f"/shipment/{s.shipment_id}",
+        }
+        for role, s in rows
+    ]

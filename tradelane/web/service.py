@@ -1,0 +1,185 @@
+"""What the pages and the API read, in one place: shipment, live summary, exports, trace, party.
+
+Each function takes a ready `Tradelane` (the caller holds the backend lock) and raises
+`NotFound` / `InputError` / `FeatureUnavailable`; the app turns those into 404 / 400 / 501.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import re
+from typing import Any
+
+from web3 import Web3
+
+from ..client import Tradelane
+from ..errors import InputError, TradelaneError
+from ..model import ShipmentStatus
+from .app import FeatureUnavailable, NotFound
+
+__all__ = [
+    "export",
+    "jsonable",
+    "live",
+    "lookup_target",
+    "party_address",
+    "party_shipments",
+    "shipment_status",
+    "trace",
+]
+
+EXPORTS = {"bundle": "build_bundle", "dcsa": "export", "epcis": "export"}
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+MAX_PARTY_ROWS = 200
+
+
+def _check_id(tl: Tradelane, shipment_id: int) -> None:
+    if shipment_id < 1 or shipment_id > tl.count():
+        raise NotFound(
+            f"there is no shipment {shipment_id} on chain {tl.chain.chain_id} "
+            f"(contract {tl.address})"
+        )
+
+
+def shipment_status(tl: Tradelane, shipment_id: int) -> ShipmentStatus:
+    """The buyer's view of a shipment, with its history checked against the chain."""
+    _check_id(tl, shipment_id)
+    return tl.status(shipment_id)
+
+
+def live(tl: Tradelane, shipment_id: int) -> dict:
+    """A few fields that change whenever anything happens to the shipment, and a version tag.
+
+    One contract call: cheap enough to poll every few seconds.
+    """
+    _check_id(tl, shipment_id)
+    v = tl.view(shipment_id)
+    from ..model import State
+
+    state = State(v["state"])
+    parts = (
+        state.label,
+        v["milestones"],
+        v["head"].hex(),
+        v["routeHash"].hex(),
+        v["itemsRoot"].hex(),
+        v["held"],
+        v["released"],
+        v["refunded"],
+    )
+    version = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    return {
+        "shipment_id": shipment_id,
+        "state": state.label,
+        "final": state.final,
+        "milestones": int(v["milestones"]),
+        "head": "0x" + v["head"].hex(),
+        "version": version,
+        "chain_time": tl.chain.now(),
+    }
+
+
+def _trace_module(name: str):
+    try:
+        return importlib.import_module(f"tradelane.trace.{name}")
+    except ModuleNotFoundError as err:
+        raise FeatureUnavailable(
+            f"the traceability module tradelane.trace.{name} is not installed"
+        ) from err
+
+
+def export(tl: Tradelane, shipment_id: int, kind: str) -> dict:
+    """The proof bundle, DCSA events or EPCIS document of a shipment."""
+    _check_id(tl, shipment_id)
+    module = _trace_module(kind)
+    return getattr(module, EXPORTS[kind])(tl, shipment_id)
+
+
+def trace(tl: Tradelane, code: str) -> Any:
+    """`tradelane.trace.lookup.trace`: the item, its Merkle proof and the shipment's history."""
+    code = (code or "").strip()
+    if not code:
+        raise InputError("no trace code given: scan an item's QR code or type its code")
+    if len(code) > 2048:
+        raise InputError("that trace code is too long to be a GS1 Digital Link")
+    lookup = _trace_module("lookup")
+    try:
+        return lookup.trace(tl, code)
+    except InputError as err:
+        if _names_nothing(err):
+            raise NotFound(str(err)) from err
+        raise
+    except TradelaneError as err:
+        if _names_nothing(err):
+            raise NotFound(str(err)) from err
+        raise
+
+
+def _names_nothing(err: Exception) -> bool:
+    """Is this the trace module saying "valid code, but no shipment carries it"?"""
+    kind = type(err).__name__.lower()
+    text = str(err).lower()
+    return (
+        "notfound" in kind
+        or "unknown" in kind
+        or "no known shipment" in text
+        or "not found" in text
+        or "belongs to no" in text
+    )
+
+
+def party_address(text: str) -> str:
+    text = (text or "").strip()
+    if not _ADDRESS.match(text):
+        raise InputError(f"'{text[:60]}' is not an Ethereum address (0x followed by 40 hex digits)")
+    return Web3.to_checksum_address(text)
+
+
+def party_shipments(tl: Tradelane, address: str) -> list[tuple[str, ShipmentStatus]]:
+    """(role, status without history) of each shipment where `address` is buyer or seller."""
+    address = party_address(address)
+    ids = tl.shipments_of(address)[-MAX_PARTY_ROWS:]
+    rows = []
+    for shipment_id in reversed(ids):
+        status = tl.status(shipment_id, with_history=False)
+        role = "buyer" if status.buyer == address else "seller"
+        if status.buyer == address and status.seller == address:
+            role = "buyer and seller"
+        rows.append((role, status))
+    return rows
+
+
+def lookup_target(query: str) -> str:
+    """Where the lookup box sends `query`: a shipment, a party or the trace page."""
+    from urllib.parse import quote
+
+    q = (query or "").strip()
+    if not q:
+        raise InputError("type a shipment number, a trace code or a party address")
+    bare = q.lstrip("#")
+    if bare.isdigit() and len(bare) <= 12:
+        if int(bare) < 1:
+            raise InputError(f"'{q}' is not a shipment number (they start at 1)")
+        return f"/shipment/{int(bare)}"
+    if _ADDRESS.match(q):
+        return f"/party/{Web3.to_checksum_address(q)}"
+    if q.lower().startswith("0x"):
+        raise InputError(f"'{q[:60]}' is not an Ethereum address (0x followed by 40 hex digits)")
+    return f"/trace?code={quote(q, safe='')}"
+
+
+def jsonable(value: Any) -> Any:
+    """A trace result (dataclasses, items, bytes, statuses) as plain JSON values."""
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    return value
