@@ -22,7 +22,7 @@ from . import attest, deployments, history
 from .chain import Chain
 from .compiler import SOLC_VERSION, source_hash
 from .contracts import at, deploy
-from .errors import InputError, NotDeployedError
+from .errors import InputError, NotDeployedError, NotFoundError
 from .model import (
     ORIGIN_SIDE,
     Classifier,
@@ -347,7 +347,7 @@ class Tradelane:
     def view(self, shipment_id: int) -> dict:
         """The contract's `ShipmentView` as a dict (raises for an unknown id)."""
         if not 0 < shipment_id <= self.count():
-            raise InputError(
+            raise NotFoundError(
                 f"shipment {shipment_id} does not exist on chain {self.chain.chain_id}"
             )
         raw = self.contract.functions.shipment(shipment_id).call()

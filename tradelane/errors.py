@@ -34,3 +34,7 @@ class ContractRevert(TradelaneError):
 
 class InputError(TradelaneError, ValueError):
     """Raised when a user-supplied value is malformed; the message names the value."""
+
+
+class NotFoundError(InputError, LookupError):
+    """Raised when a well-formed shipment id or trace code names nothing on this chain."""

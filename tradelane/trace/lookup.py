@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ..model import ShipmentStatus
 from . import items as trace_items
 from . import merkle
@@ -36,11 +36,11 @@ class TraceResult:
 
 
 def trace(tl: Tradelane, code: str) -> TraceResult:
-    """Find the shipment holding `code` and verify it (raises InputError if none holds it)."""
+    """Find the shipment holding `code` and verify it (raises NotFoundError if none holds it)."""
     item = parse(code)
     found = trace_items.find(tl, item)
     if not found:
-        raise InputError(
+        raise NotFoundError(
             f"{item.uri} belongs to no known shipment on chain {tl.chain.chain_id} "
             f"(contract {tl.address})"
         )

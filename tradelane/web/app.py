@@ -27,24 +27,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..chain import Chain, connect
 from ..client import Tradelane
-from ..errors import ChainError, InputError, TradelaneError
+from ..errors import ChainError, InputError, NotFoundError, TradelaneError
 from ..model import iso
 from .views import short_address, time_text
 
 __all__ = [
     "Backend",
     "FeatureUnavailable",
-    "NotFound",
     "create_app",
 ]
 
 log = logging.getLogger("tradelane.web")
 HERE = Path(__file__).parent
 Source = Tradelane | Chain | str | Callable[[], "Tradelane | Chain"]
-
-
-class NotFound(InputError):
-    """Raised when a shipment id or trace code names nothing on this chain."""
 
 
 class FeatureUnavailable(TradelaneError):
@@ -204,7 +199,7 @@ def error_response(request: Request, status: int, reason: str) -> HTMLResponse |
 
 def status_for(err: BaseException) -> int:
     """The HTTP status of a Tradelane error."""
-    if isinstance(err, NotFound):
+    if isinstance(err, NotFoundError):
         return 404
     if isinstance(err, InputError):
         return 400

@@ -1,7 +1,7 @@
 """What the pages and the API read, in one place: shipment, live summary, exports, trace, party.
 
 Each function takes a ready `Tradelane` (the caller holds the backend lock) and raises
-`NotFound` / `InputError` / `FeatureUnavailable`; the app turns those into 404 / 400 / 501.
+`NotFoundError` / `InputError` / `FeatureUnavailable`; the app turns those into 404 / 400 / 501.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 from web3 import Web3
 
 from ..client import Tradelane
-from ..errors import InputError, TradelaneError
+from ..errors import InputError, NotFoundError
 from ..model import ShipmentStatus
-from .app import FeatureUnavailable, NotFound
+from .app import FeatureUnavailable
 
 __all__ = [
     "export",
@@ -37,7 +37,7 @@ MAX_PARTY_ROWS = 200
 
 def _check_id(tl: Tradelane, shipment_id: int) -> None:
     if shipment_id < 1 or shipment_id > tl.count():
-        raise NotFound(
+        raise NotFoundError(
             f"there is no shipment {shipment_id} on chain {tl.chain.chain_id} "
             f"(contract {tl.address})"
         )
@@ -104,30 +104,7 @@ def trace(tl: Tradelane, code: str) -> Any:
         raise InputError("no trace code given: scan an item's QR code or type its code")
     if len(code) > 2048:
         raise InputError("that trace code is too long to be a GS1 Digital Link")
-    lookup = _trace_module("lookup")
-    try:
-        return lookup.trace(tl, code)
-    except InputError as err:
-        if _names_nothing(err):
-            raise NotFound(str(err)) from err
-        raise
-    except TradelaneError as err:
-        if _names_nothing(err):
-            raise NotFound(str(err)) from err
-        raise
-
-
-def _names_nothing(err: Exception) -> bool:
-    """Is this the trace module saying "valid code, but no shipment carries it"?"""
-    kind = type(err).__name__.lower()
-    text = str(err).lower()
-    return (
-        "notfound" in kind
-        or "unknown" in kind
-        or "no known shipment" in text
-        or "not found" in text
-        or "belongs to no" in text
-    )
+    return _trace_module("lookup").trace(tl, code)  # NotFoundError when no shipment holds it
 
 
 def party_address(text: str) -> str:
