@@ -7,6 +7,7 @@ node_modules and at a port nobody else uses, so a node the user runs is never to
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -29,7 +30,10 @@ def main(argv: list[str]) -> int:
     from brownie._config import CONFIG
 
     development = CONFIG.networks["development"]
-    development["cmd"] = str(ANVIL)
+    # brownie picks its launcher by the command's first word, so "anvil" must come first:
+    # put node_modules/.bin at the front of PATH rather than giving the full path.
+    os.environ["PATH"] = f"{ANVIL.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    development["cmd"] = "anvil"
     development["cmd_settings"]["port"] = free_port()
     development["cmd_settings"]["gas_limit"] = 30_000_000
     sys.argv = ["brownie", "test", "tests/brownie", "--network", "development", *argv]

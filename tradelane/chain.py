@@ -98,6 +98,10 @@ class Chain:
         for acct in self.signers.values():
             if acct.address.lower() == str(who).lower():
                 return acct
+        if self.is_dev:  # a dev account given by its address
+            for acct in dev_accounts().values():
+                if acct.address.lower() == str(who).lower():
+                    return acct
         if who in DEV_NAMES:
             if not self.is_dev:
                 raise InputError(
@@ -135,6 +139,56 @@ class Chain:
         except Exception as err:  # noqa: BLE001 - every failure is decoded or re-raised
             raise_decoded(err, self.w3)
         return self.send_raw(tx, acct)
+
+    def send_many(
+        self,
+        calls: list[Any],
+        sender: str | LocalAccount,
+        *,
+        gas: int,
+        value: int = 0,
+        chunk: int = 200,
+    ):
+        """Send `calls` from one sender with consecutive nonces, without waiting in between.
+
+        Transactions go out in JSON-RPC batches of `chunk`; then every receipt is awaited.
+        For bulk work (benchmarks, seeding a chain) where each call's gas is known.
+        """
+        acct = self.account(sender)
+        nonce = self.w3.eth.get_transaction_count(acct.address, "pending")
+        fees = self._fees()
+        raw = []
+        for i, call in enumerate(calls):
+            tx = call.build_transaction(
+                {
+                    "from": acct.address,
+                    "nonce": nonce + i,
+                    "gas": gas,
+                    "value": value,
+                    "chainId": self.chain_id,
+                    **fees,
+                }
+            )
+            raw.append(acct.sign_transaction(tx).raw_transaction)
+        hashes = []
+        for start in range(0, len(raw), chunk):
+            if self.is_embedded:
+                hashes += [self.w3.eth.send_raw_transaction(r) for r in raw[start : start + chunk]]
+                continue
+            with self.w3.batch_requests() as batch:
+                for r in raw[start : start + chunk]:
+                    batch.add(self.w3.eth.send_raw_transaction(r))
+                hashes += batch.execute()
+        receipts = [
+            self.w3.eth.wait_for_transaction_receipt(
+                h, timeout=self.receipt_timeout, poll_latency=0.05
+            )
+            for h in hashes
+        ]
+        failed = [r for r in receipts if r["status"] != 1]
+        if failed:
+            raise ChainError(f"{len(failed)} of {len(receipts)} batched transactions reverted")
+        return receipts
 
     def send_raw(self, tx: dict, acct: LocalAccount):
         tx.setdefault("chainId", self.chain_id)
@@ -221,3 +275,33 @@ def connect(rpc: str | None = None, *, timeout: float = 10.0) -> Chain:
         hint = " (start one with `tradelane node`)" if url == DEFAULT_RPC else ""
         raise ChainError(f"no Ethereum node answers at {url}{hint}") from err
     return Chain(w3=w3, url=url, chain_id=chain_id)
+
+
+def from_web3(w3: Web3, url: str | None = None) -> Chain:
+    """A `Chain` over an existing web3 connection (e.g. brownie's `web3`)."""
+    try:
+        chain_id = w3.eth.chain_id
+    except Exception as err:  # noqa: BLE001 - any transport failure means "not reachable"
+        raise ChainError(f"no Ethereum node answers at {url or 'the given web3 provider'}") from err
+    url = url or getattr(w3.provider, "endpoint_uri", None) or "web3"
+    return Chain(w3=w3, url=url, chain_id=chain_id)
+
+
+def from_brownie() -> Chain:
+    """A `Chain` on brownie's active network, for the scripts in `scripts/`.
+
+    Brownie accounts that hold a private key (``accounts.load``/``accounts.add``) become
+    signers; on a dev network the dev names (``buyer``, ``carrier1`` …) are brownie's
+    ``accounts[0..9]`` (anvil's mnemonic) anyway.
+    """
+    from brownie import accounts, network, web3
+
+    if not network.is_connected():
+        raise ChainError("brownie is not connected; use `brownie run … --network NAME`")
+    chain = from_web3(web3, getattr(web3.provider, "endpoint_uri", None) or network.show_active())
+    for acct in accounts:
+        key = getattr(acct, "private_key", None)
+        if key:
+            local = Account.from_key(key)
+            chain.signers[local.address] = local
+    return chain

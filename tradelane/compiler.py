@@ -39,7 +39,10 @@ class Artifact:
 
 
 def _sources() -> dict[str, Path]:
-    return {p.relative_to(ROOT).as_posix(): p for p in sorted(CONTRACTS.rglob("*.sol"))}
+    return {
+        f"contracts/{p.relative_to(CONTRACTS).as_posix()}": p
+        for p in sorted(CONTRACTS.rglob("*.sol"))
+    }
 
 
 def _openzeppelin_version() -> str:

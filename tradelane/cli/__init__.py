@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from . import route  # noqa: F401  (registers commands)
+import importlib
+
+from . import chain_cmds, demo, milestones, route, settle, ship, status  # noqa: F401  (registers)
 from .app import cli
+
+# Traceability and the web page register their commands when their modules are present.
+for _name in ("trace", "serve"):
+    try:
+        importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as err:
+        if err.name != f"{__name__}.{_name}":
+            raise
 
 
 def main() -> None:

@@ -1,0 +1,121 @@
+"""`make bench`: every benchmark in one run → benchmarks/results.json and RESULTS.md.
+
+Figures come from one reproducible run on this machine, never from timed tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def _machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    anvil = subprocess.run(
+        [str(ROOT / "node_modules/.bin/anvil"), "--version"], capture_output=True, text=True
+    ).stdout.splitlines()
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "solc": "0.8.37 (npm solc, WebAssembly)",
+        "anvil": anvil[0] if anvil else "?",
+        "versions": {
+            p: version(p) for p in ("web3", "eth-tester", "py-evm", "networkx", "python-igraph")
+        },
+    }
+
+
+def _timed(name: str, fn, console: Console) -> tuple[dict, float]:
+    console.print(f"[bold]bench[/]: {name}…")
+    started = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - started
+    console.print(f"[bold]bench[/]: {name} done in {elapsed:.0f}s")
+    return result, elapsed
+
+
+def main() -> int:
+    from benchmarks import chain_bench, gas_bench, routing_bench, soak
+
+    console = Console(stderr=True)
+    durations: dict[str, float] = {}
+    results: dict = {}
+    gas, durations["gas"] = _timed("gas", gas_bench.run, console)
+    results.update(gas)
+    results["routing"], durations["routing"] = _timed("routing", routing_bench.run, console)
+    chain, durations["chain"] = _timed("status + throughput", chain_bench.run, console)
+    results.update(chain)
+    results["soak"], durations["soak"] = _timed("soak", lambda: soak.run(steps=10_000), console)
+    results["machine"] = _machine()
+    results["durations_s"] = {k: round(v, 1) for k, v in durations.items()}
+
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    (HERE / "RESULTS.md").write_text(_markdown(results))
+    _print_table(results, Console())
+    return 1 if results["soak"].get("violations", 1) else 0
+
+
+def _rows(results: dict):
+    for section in ("gas", "gas_floor", "routing", "status", "throughput", "soak"):
+        for key, value in results.get(section, {}).items():
+            if isinstance(value, int | float):
+                yield section, key, value
+
+
+def _print_table(results: dict, console: Console) -> None:
+    table = Table(title="Tradelane benchmarks (benchmarks/results.json)")
+    for col in ("section", "figure", "value"):
+        table.add_column(col)
+    for section, key, value in _rows(results):
+        table.add_row(section, key, f"{value:,}" if isinstance(value, int) else f"{value:,.2f}")
+    console.print(table)
+
+
+def _markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {m['date']} on {m['cpu']} ({m['cores']} cores), Python {m['python']}, "
+        f"{m['os']}; solc {m['solc']}; {m['anvil']}; "
+        + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+        + ".",
+        "",
+        "Written by `make bench`; numbers only, from one run.",
+        "",
+        "| section | figure | value |",
+        "| --- | --- | ---: |",
+    ]
+    lines += [f"| {s} | `{k}` | {v:,} |" for s, k, v in _rows(results)]
+    formula = results.get("gas_floor", {}).get("formula")
+    if formula:
+        lines += ["", "## Milestone gas floor", "", formula]
+    lines += ["", "Durations (s): " + json.dumps(results["durations_s"]), ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""CLI tests: the real `tradelane` entry point against one anvil shared by the session.
+
+Each `--rpc embedded` invocation would get a new chain, so the commands run against an
+anvil started here (free port, stopped at the end even on failure) with one deployment
+and a TRADELANE_HOME of its own. Shipments are arranged through the library client (the
+same code the commands call) and acted on through the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+from routing.encode import EncodedRoute, route_hash
+from tradelane.chain import connect, dev_accounts
+from tradelane.cli import cli
+from tradelane.client import DAY, ETH, Tradelane
+from tradelane.model import Tranche
+from tradelane.node import Anvil
+
+
+@pytest.fixture(scope="session")
+def anvil():
+    node = Anvil()
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory):
+    return tmp_path_factory.mktemp("tradelane-home")
+
+
+@pytest.fixture(scope="session")
+def env(anvil, home) -> dict[str, str | None]:
+    return {"TRADELANE_RPC": anvil.url, "TRADELANE_HOME": str(home), "TRADELANE_DEBUG": None}
+
+
+@pytest.fixture(scope="session")
+def invoke(env) -> Callable[..., Result]:
+    """Run `tradelane ARGS…`; `ok=True` (the default) asserts exit 0 and shows the output."""
+
+    def run(*args: str, ok: bool = True, extra_env: dict | None = None, input: str | None = None):
+        # click's runner puts `env` into os.environ for the call (None removes a variable)
+        result = CliRunner().invoke(
+            cli, [str(a) for a in args], env={**env, **(extra_env or {})}, input=input
+        )
+        if ok:
+            assert result.exit_code == 0, f"exit {result.exit_code}\n{result.output}"
+        return result
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def deployed(invoke) -> str:
+    result = invoke("deploy", "--json")
+    return json.loads(result.stdout)["address"]
+
+
+@pytest.fixture(scope="session")
+def tl(anvil, deployed, env) -> Tradelane:
+    os.environ["TRADELANE_HOME"] = env["TRADELANE_HOME"]
+    try:
+        return Tradelane.attach(connect(anvil.url))
+    finally:
+        os.environ.pop("TRADELANE_HOME", None)
+
+
+def encoded_route(tl: Tradelane, stops=("CNSHA", "SGSIN", "NLRTM"), carriers=None) -> EncodedRoute:
+    """A committed-route argument built by hand: one leg per hop, 5 days each, from now+1d."""
+    dev = dev_accounts()
+    carriers = carriers or ["carrier1", "carrier2", "carrier3"]
+    start = tl.chain.now() + DAY
+    legs = []
+    for i, (a, b) in enumerate(zip(stops, stops[1:], strict=False)):
+        dep = start + i * 6 * DAY
+        carrier = dev[carriers[i % len(carriers)]].address
+        legs.append((a.encode(), b.encode(), 0, carrier, dep, dep + 5 * DAY, 0))
+    return EncodedRoute(legs=legs, route_hash=route_hash(legs), network_hash=bytes(32))
+
+
+@pytest.fixture
+def routed(tl) -> Callable[..., int]:
+    """Factory: open a funded shipment (1 ETH, 20 % at DEPA of leg 0) and commit a route."""
+
+    def make(stops=("CNSHA", "SGSIN", "NLRTM"), amount=10**18, deadline_days=30, buyer="buyer"):
+        encoded = encoded_route(tl, stops)
+        sid = tl.open_shipment(
+            buyer,
+            seller="seller",
+            amount=amount,
+            destination=stops[-1],
+            deadline=tl.chain.now() + deadline_days * DAY,
+            arbiter="arbiter",
+            token=ETH,
+            tranches=[Tranche.parse("DEPA:0:2000")],
+        )
+        tl.commit_route("seller", sid, encoded)
+        return sid
+
+    return make

@@ -1,0 +1,5 @@
+"""`python -m tradelane.cli …` is the `tradelane` command."""
+
+from . import main
+
+main()

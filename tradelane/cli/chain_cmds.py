@@ -1,0 +1,127 @@
+"""`tradelane node` and `tradelane deploy`: a local chain and the contract on it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from .. import deployments
+from ..chain import dev_accounts
+from ..client import Tradelane
+from ..node import Anvil
+from .app import cli
+from .options import (
+    account_option,
+    err_console,
+    json_option,
+    open_chain,
+    out,
+    print_json,
+    rpc_option,
+    signer,
+    spinner,
+)
+
+
+@cli.command()
+@click.option("--port", default=8545, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="State file kept across restarts [default: $TRADELANE_HOME/anvil-state.json].",
+)
+@click.option("--fresh", is_flag=True, help="Delete the state file first: start a new chain.")
+def node(port: int, state: Path | None, fresh: bool) -> None:
+    """Run the pinned anvil dev node on 127.0.0.1 until Ctrl-C.
+
+    The chain is saved to the state file every second and on a clean stop, so a
+    restart continues where it left off (deployments included).
+
+    \b
+    Example:
+      tradelane node --port 8545
+      tradelane node --fresh
+    """
+    state = state or deployments.home() / "anvil-state.json"
+    if fresh and state.exists():
+        state.unlink()
+    resumed = state.exists()
+    anvil = Anvil(port, state)
+    anvil.start()
+    console = out()
+    try:
+        console.print(
+            f"anvil listening at [bold]{anvil.url}[/] (chain 31337), "
+            f"{'resumed from' if resumed else 'saving to'} {state}"
+        )
+        table = Table("account", "address", title="dev accounts (10 000 ETH each on a new chain)")
+        for name, acct in dev_accounts().items():
+            table.add_row(name, acct.address)
+        console.print(table)
+        console.print("Ctrl-C stops the node and saves its state.")
+        while anvil.process.poll() is None:
+            time.sleep(0.2)
+        click.echo(f"error: anvil exited with code {anvil.process.returncode}", err=True)
+        raise SystemExit(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        anvil.stop()
+    console.print(f"anvil stopped; state saved in {state}")
+
+
+@cli.command()
+@rpc_option
+@account_option("deployer", "deploys the contract")
+@click.option(
+    "--grace-period", default=3 * 86_400, show_default=True, help="Buyer grace period, seconds."
+)
+@click.option(
+    "--arbiter-timeout", default=14 * 86_400, show_default=True, help="Arbiter timeout, seconds."
+)
+@click.option("--force", is_flag=True, help="Deploy again even if the same sources are deployed.")
+@json_option
+def deploy(
+    rpc: str | None,
+    account: str,
+    grace_period: int,
+    arbiter_timeout: int,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Compile (cached) and deploy the Shipments contract; record it for this chain.
+
+    The deployment (address, chain id, block, compiler, source hash) goes to
+    $TRADELANE_HOME/deployments.json, where every other command finds it. Re-running
+    on the same chain with unchanged sources does not deploy again.
+
+    \b
+    Example:
+      tradelane deploy --rpc http://127.0.0.1:8545
+      tradelane deploy --rpc https://sepolia.example --account ./deployer.json
+    """
+    chain = open_chain(rpc)
+    sender = signer(chain, account)
+    with spinner("compiling and deploying Shipments…", quiet=as_json):
+        tl, deployed_now = Tradelane.deploy(
+            chain,
+            sender=sender,
+            grace_period=grace_period,
+            arbiter_timeout=arbiter_timeout,
+            force=force,
+        )
+    entry = {"chain_id": chain.chain_id, **tl.deployment, "deployed_now": deployed_now}
+    if as_json:
+        print_json(entry)
+        return
+    verb = "deployed" if deployed_now else "already deployed (same sources)"
+    out().print(
+        f"Shipments {verb} at [bold]{tl.address}[/] on chain {chain.chain_id} "
+        f"(block {tl.deployment.get('block')})"
+    )
+    if not chain.is_embedded:
+        err_console().print(f"recorded in {deployments.deployments_file()}")

@@ -1,0 +1,227 @@
+"""`tradelane milestone` (a carrier reports, or signs for later) and `tradelane relay`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import attest
+from ..client import Tradelane
+from ..errors import InputError
+from ..model import Classifier, Code, Milestone
+from .app import cli
+from .options import (
+    account_option,
+    dev_name,
+    err_console,
+    json_option,
+    open_client,
+    out,
+    parse_time,
+    print_json,
+    rpc_option,
+    signer,
+    spinner,
+    tx_row,
+    when,
+)
+
+
+def _enum(kind, text: str, what: str):
+    try:
+        return kind[text.upper()]
+    except KeyError as err:
+        names = ", ".join(k.name for k in kind)
+        raise InputError(f"{what} '{text}' is not one of {names}") from err
+
+
+def _already_recorded(tl: Tradelane, m: Milestone):
+    """The recorded event that makes sending `m` again pointless (ACT, not INSP), or None."""
+    if m.classifier != Classifier.ACT or m.code == Code.INSP:
+        return None
+    for event in tl.history(m.shipment_id):
+        e = event.milestone
+        if (e.leg, e.code, e.classifier) == (m.leg, m.code, m.classifier):
+            return event
+    return None
+
+
+def _carrier_signer(tl: Tradelane, account: str | None, carrier: str):
+    if account:
+        return signer(tl.chain, account, role="carrier")
+    name = dev_name(carrier)
+    if name and tl.chain.is_dev:
+        return tl.chain.account(name)
+    raise InputError(f"the leg's carrier is {carrier}; pass --account with its keystore file")
+
+
+@cli.command()
+@click.argument("shipment_id", metavar="SHIPMENT", type=int)
+@click.argument("code")
+@click.option("--leg", type=int, default=None, help="Leg index [default: the current leg].")
+@click.option("--at", "at", metavar="LOCODE", default=None, help="Where [default: the leg's port].")
+@click.option(
+    "--time", "time", default=None, help="When: now, unix seconds, ISO 8601 [default: now]."
+)
+@click.option("--classifier", default="ACT", show_default=True, help="ACT, EST or PLN.")
+@click.option(
+    "--sign-only",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write an EIP-712 signed attestation to FILE instead of sending it.",
+)
+@click.option(
+    "--nonce",
+    type=int,
+    default=None,
+    help="With --sign-only: the attestation nonce [default: milestones recorded so far]; "
+    "sign several ahead of a batch relay with consecutive nonces.",
+)
+@rpc_option
+@account_option(None, "reports the milestone (default: the leg's carrier on a dev chain)")
+@json_option
+def milestone(
+    shipment_id: int,
+    code: str,
+    leg: int | None,
+    at: str | None,
+    time: str | None,
+    classifier: str,
+    sign_only: Path | None,
+    nonce: int | None,
+    rpc: str | None,
+    account: str | None,
+    as_json: bool,
+) -> None:
+    """Report a DCSA milestone (GTIN LOAD DEPA ARRI DISC GTOT INSP RELS DROP) for a leg.
+
+    The leg's carrier sends it directly, or with --sign-only writes a signed
+    attestation that anyone can send later with `tradelane relay`.
+
+    \b
+    Example:
+      tradelane milestone 1 DEPA --account carrier1
+      tradelane milestone 1 ARRI --at SGSIN --time 2026-03-01T08:00Z
+      tradelane milestone 1 DEPA --leg 1 --sign-only depa-1.json
+    """
+    tl = open_client(rpc)
+    m, carrier = tl.milestone_for(
+        shipment_id,
+        _enum(Code, code, "code"),
+        leg=leg,
+        location=at,
+        event_time=parse_time(time, tl.chain.now()) if time else None,
+        classifier=_enum(Classifier, classifier, "classifier"),
+    )
+    acct = _carrier_signer(tl, account, carrier)
+    if sign_only:
+        attestation = tl.sign(acct, m, nonce=nonce)
+        attest.write_attestation(attestation, sign_only)
+        if as_json:
+            print_json({"file": str(sign_only), **attestation})
+        else:
+            out().print(
+                f"signed {m.describe()} of shipment {shipment_id} as {acct.address} "
+                f"(nonce {attestation['nonce']}) → {sign_only}"
+            )
+        return
+    earlier = _already_recorded(tl, m)
+    if earlier is not None:
+        result = {"shipment_id": shipment_id, "already_recorded": True, **earlier.to_json()}
+        if as_json:
+            print_json(result)
+        else:
+            out().print(
+                f"{m.code.name} {m.classifier.name} on leg {m.leg} of shipment {shipment_id} is "
+                f"already recorded (#{earlier.seq}, tx {earlier.tx_hash[:12]}…); nothing sent"
+            )
+        return
+    with spinner(f"recording {m.describe()}…", quiet=as_json):
+        receipt = tl.record(acct, m)
+    row = tx_row(m.describe(), receipt)
+    if as_json:
+        print_json({"shipment_id": shipment_id, "milestone": _milestone_json(m), **row})
+        return
+    out().print(
+        f"recorded {m.describe()} at {when(m.event_time)} on shipment {shipment_id} "
+        f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']})"
+    )
+
+
+def _milestone_json(m: Milestone) -> dict:
+    return {
+        "leg": m.leg,
+        "code": m.code.name,
+        "classifier": m.classifier.name,
+        "location": m.location,
+        "event_time": m.event_time,
+    }
+
+
+def pending_attestations(tl: Tradelane, attestations: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Split attestations into (to send, already recorded): a re-run sends nothing twice."""
+    histories: dict[int, list] = {}
+    todo, done = [], []
+    for a in attestations:
+        m = attest._milestone_from(a["milestone"])
+        if m.shipment_id not in histories:
+            tl.view(m.shipment_id)  # unknown shipment -> one clear error
+            histories[m.shipment_id] = tl.history(m.shipment_id)
+        events = histories[m.shipment_id]
+        nonce = int(a["nonce"])
+        if nonce < len(events) and events[nonce].milestone == m:
+            done.append(a)
+        else:
+            todo.append(a)
+    return todo, done
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@rpc_option
+@account_option("relayer", "sends the batch (anyone may relay)")
+@json_option
+def relay(files: tuple[Path, ...], rpc: str | None, account: str, as_json: bool) -> None:
+    """Send signed milestone attestations, many in one batch transaction.
+
+    Attestations already on chain are skipped, so re-running after an interruption
+    sends only what is missing.
+
+    \b
+    Example:
+      tradelane relay depa-0.json arri-0.json --account relayer
+    """
+    loaded = [attest.load_attestation(f) for f in files]
+    tl = open_client(rpc)
+    sender = signer(tl.chain, account, role="relayer")
+    todo, done = pending_attestations(tl, loaded)
+    rows = []
+    if todo:
+        with spinner(f"relaying {len(todo)} attestation(s) in one transaction…", quiet=as_json):
+            receipt = tl.relay(sender, todo)
+        rows.append(tx_row(f"relay {len(todo)} attestation(s)", receipt))
+    if as_json:
+        print_json({"relayed": len(todo), "already_recorded": len(done), "transactions": rows})
+        return
+    for a in done:
+        err_console().print(f"already recorded, skipped: {_describe(a)}")
+    if not todo:
+        out().print(f"nothing to relay: all {len(done)} attestation(s) are already recorded")
+        return
+    row = rows[0]
+    out().print(
+        f"relayed {len(todo)} milestone(s) in one transaction "
+        f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']})"
+    )
+    for a in todo:
+        out().print(f"  {_describe(a)}")
+
+
+def _describe(a: dict) -> str:
+    m = a["milestone"]
+    return (
+        f"shipment {m['shipment_id']} leg {m['leg']} {m['code']} {m['classifier']} at "
+        f"{m['location']} (nonce {a['nonce']}, signed by {a.get('signer', '?')})"
+    )

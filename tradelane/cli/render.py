@@ -1,0 +1,169 @@
+"""Rich tables shared by the commands and the demo: routes, transactions, shipment status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from ..model import CODE_WORDS, ShipmentStatus, State
+from .options import format_amount, when, who
+
+__all__ = ["routes_table", "tx_table", "status_view", "history_table", "STATE_STYLE"]
+
+STATE_STYLE = {
+    State.OPEN: "yellow",
+    State.ROUTED: "cyan",
+    State.DELIVERED: "green",
+    State.DISPUTED: "red",
+    State.COMPLETED: "bold green",
+    State.REFUNDED: "magenta",
+    State.RESOLVED: "bold blue",
+}
+
+
+def routes_table(routes: Sequence, picked: int | None = None, title: str = "route alternatives"):
+    """Alternatives from `routing.propose` (1-based numbers, the picked one marked)."""
+    table = Table(title=title, title_justify="left")
+    for col in ("#", "path", "modes", "carriers", "days", "cost USD", "CO2e kg"):
+        table.add_column(
+            col, justify="right" if col in ("#", "days", "cost USD", "CO2e kg") else "left"
+        )
+    for i, route in enumerate(routes, 1):
+        mark = "→" if picked == i else " "
+        carriers = []
+        for leg in route.legs:
+            if leg.carrier not in carriers:
+                carriers.append(leg.carrier)
+        table.add_row(
+            f"{mark}{i}",
+            " → ".join(route.nodes),
+            "/".join(leg.mode for leg in route.legs),
+            ", ".join(carriers),
+            f"{route.totals.transit_hours / 24:.1f}",
+            f"{route.totals.cost_usd:,.0f}",
+            f"{route.totals.co2e_kg:,.0f}",
+            style="bold" if picked == i else None,
+        )
+    return table
+
+
+def tx_table(rows: Sequence[dict], title: str = "transactions"):
+    table = Table(title=title, title_justify="left")
+    table.add_column("step")
+    table.add_column("by")
+    table.add_column("block", justify="right")
+    table.add_column("gas", justify="right")
+    table.add_column("tx")
+    for row in rows:
+        table.add_row(
+            row["step"],
+            row.get("by", ""),
+            str(row["block"]),
+            f"{row['gas']:,}",
+            row["tx"][:12] + "…",
+        )
+    if rows:
+        table.add_section()
+        table.add_row("total", "", "", f"{sum(r['gas'] for r in rows):,}", "")
+    return table
+
+
+def _money(s: ShipmentStatus, value: int) -> str:
+    return format_amount(value, s.token_decimals, s.token_symbol)
+
+
+def status_view(s: ShipmentStatus):
+    """The buyer's view: state, legs planned vs actual, next milestone, money, proof."""
+    style = STATE_STYLE.get(s.state, "")
+    head = Text.assemble(
+        (f"shipment {s.shipment_id}", "bold"),
+        "  ",
+        (s.state.label.upper(), style),
+        f"   buyer {who(s.buyer)}  seller {who(s.seller)}  to {s.destination}",
+        f"  deadline {when(s.deadline)}",
+    )
+    legs = Table(title="route (planned vs actual)", title_justify="left")
+    for col in (
+        "leg",
+        "from",
+        "to",
+        "mode",
+        "carrier",
+        "planned dep",
+        "actual dep",
+        "planned arr",
+        "actual arr",
+    ):
+        legs.add_column(col)
+    for leg in s.legs:
+        legs.add_row(
+            str(leg.index),
+            leg.origin,
+            leg.destination,
+            leg.mode,
+            who(leg.carrier),
+            when(leg.planned_departure),
+            _actual(leg.actual_departure, leg.planned_departure),
+            when(leg.planned_arrival),
+            _actual(leg.actual_arrival, leg.planned_arrival),
+        )
+    money = Table(title="escrow", title_justify="left", show_header=True)
+    for col in ("deposited", "held", "released", "refunded", "refundable now"):
+        money.add_column(col, justify="right")
+    money.add_row(
+        _money(s, s.deposited),
+        _money(s, s.held),
+        _money(s, s.released),
+        _money(s, s.refunded),
+        _money(s, s.refundable),
+    )
+    lines = []
+    if s.next_expected:
+        due = f" due {when(s.next_expected_due)}" if s.next_expected_due else ""
+        overdue = Text(" OVERDUE", "bold red") if s.overdue else Text("")
+        lines.append(Text.assemble("next expected: ", (s.next_expected, "bold"), due, overdue))
+    proof = (
+        Text(
+            f"history verified: {s.milestone_count} milestones chain to the on-chain head", "green"
+        )
+        if s.history_verified
+        else Text(f"history NOT verified: {s.history_problem}", "bold red")
+    )
+    lines.append(proof)
+    parts = [head]
+    if s.legs:
+        parts.append(legs)
+    else:
+        parts.append(Text("no route committed yet", "yellow"))
+    parts += [money, *lines]
+    return Group(*parts)
+
+
+def _actual(actual: int | None, planned: int) -> Text:
+    if not actual:
+        return Text("-")
+    late = actual - planned
+    style = "red" if late > 6 * 3600 else "green"
+    sign = "+" if late >= 0 else "-"
+    return Text(f"{when(actual)} ({sign}{abs(late) / 3600:.0f}h)", style)
+
+
+def history_table(events: Sequence, title: str = "milestones"):
+    table = Table(title=title, title_justify="left")
+    for col in ("#", "leg", "event", "at", "event time", "carrier", "how"):
+        table.add_column(col)
+    for e in events:
+        m = e.milestone
+        table.add_row(
+            str(e.seq),
+            str(m.leg),
+            f"{m.code.name} {m.classifier.name} ({CODE_WORDS[m.code]})",
+            m.location,
+            when(m.event_time),
+            who(e.carrier),
+            "relayed, signed" if e.relayed else "direct",
+        )
+    return table

@@ -1,0 +1,162 @@
+"""`tradelane status`, `tradelane shipments` and `tradelane watch`: reading shipments."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import click
+from rich.table import Table
+
+from ..model import CODE_WORDS, State
+from .app import cli
+from .options import (
+    format_amount,
+    json_option,
+    open_client,
+    out,
+    print_json,
+    rpc_option,
+    when,
+    who,
+)
+from .render import STATE_STYLE, history_table, status_view
+
+
+@cli.command()
+@click.argument("shipment_id", metavar="SHIPMENT", type=int)
+@click.option("--history/--no-history", default=True, show_default=True, help="List milestones.")
+@rpc_option
+@json_option
+def status(shipment_id: int, history: bool, rpc: str | None, as_json: bool) -> None:
+    """The buyer's view of a shipment: state, legs, next milestone, money, proof.
+
+    Shows each leg's planned vs actual times, the next expected milestone and
+    whether it is overdue, what is held / released / refunded / refundable now,
+    and whether the milestone history verifies against the on-chain hash chain.
+
+    \b
+    Example:
+      tradelane status 1
+      tradelane status 1 --json | jq .held
+    """
+    tl = open_client(rpc)
+    s = tl.status(shipment_id)
+    if as_json:
+        print_json(s.to_json())
+        return
+    console = out()
+    console.print(status_view(s))
+    if history and s.milestones:
+        console.print(history_table(s.milestones))
+
+
+@cli.command()
+@click.option("--party", required=True, help="Buyer or seller: an address or a dev name.")
+@rpc_option
+@json_option
+def shipments(party: str, rpc: str | None, as_json: bool) -> None:
+    """List the shipments where PARTY is the buyer or the seller.
+
+    \b
+    Example:
+      tradelane shipments --party buyer
+      tradelane shipments --party 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --json
+    """
+    tl = open_client(rpc)
+    address = tl.chain.address(party)
+    rows = []
+    for sid in tl.shipments_of(address):
+        v = tl.view(sid)
+        symbol, decimals = tl.token_info(v["token"])
+        rows.append(
+            {
+                "shipment_id": sid,
+                "role": "buyer" if v["buyer"] == address else "seller",
+                "state": State(v["state"]).label,
+                "destination": v["destination"].decode("ascii", "replace"),
+                "deadline": v["deadline"],
+                "deposited": str(v["deposited"]),
+                "held": str(v["held"]),
+                "token": v["token"],
+                "_amounts": (
+                    format_amount(v["deposited"], decimals, symbol),
+                    format_amount(v["held"], decimals, symbol),
+                ),
+                "milestones": v["milestones"],
+            }
+        )
+    if as_json:
+        print_json([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
+        return
+    table = Table(title=f"shipments of {who(address)}", title_justify="left")
+    for col in ("id", "role", "state", "to", "deadline", "deposited", "held", "milestones"):
+        table.add_column(col, justify="right" if col in ("id", "milestones") else "left")
+    for r in rows:
+        table.add_row(
+            str(r["shipment_id"]),
+            r["role"],
+            f"[{STATE_STYLE.get(State[r['state'].upper()], '')}]{r['state']}[/]",
+            r["destination"],
+            when(r["deadline"]),
+            *r["_amounts"],
+            str(r["milestones"]),
+        )
+    out().print(table if rows else f"no shipments for {who(address)}")
+
+
+@cli.command()
+@click.argument("shipment_id", metavar="SHIPMENT", type=int)
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+@click.option(
+    "--timeout", type=float, default=None, help="Give up after this many seconds (exit 2)."
+)
+@rpc_option
+@json_option
+def watch(
+    shipment_id: int, interval: float, timeout: float | None, rpc: str | None, as_json: bool
+) -> None:
+    """Follow a shipment's milestones live until it is delivered or settled.
+
+    Prints each new milestone as it is recorded (JSON lines with --json). Ctrl-C
+    stops watching cleanly (exit 0).
+
+    \b
+    Example:
+      tradelane watch 1
+      tradelane watch 1 --json --interval 5
+    """
+    tl = open_client(rpc)
+    tl.view(shipment_id)  # unknown shipment -> one clear error before we start
+    console = out()
+    seen = 0
+    started = time.monotonic()
+    try:
+        while True:
+            events = tl.history(shipment_id)
+            for e in events[seen:]:
+                m = e.milestone
+                if as_json:
+                    click.echo(json.dumps({"shipment_id": shipment_id, **e.to_json()}))
+                else:
+                    console.print(
+                        f"#{e.seq} leg {m.leg} [bold]{m.code.name}[/] {m.classifier.name} "
+                        f"({CODE_WORDS[m.code]}) at {m.location} {when(m.event_time)} "
+                        f"by {who(e.carrier)}{' (relayed)' if e.relayed else ''}"
+                    )
+            seen = len(events)
+            state = State(tl.view(shipment_id)["state"])
+            if state == State.DELIVERED or state.final:
+                if as_json:
+                    click.echo(json.dumps({"shipment_id": shipment_id, "state": state.label}))
+                else:
+                    console.print(f"shipment {shipment_id} is {state.label}")
+                return
+            if timeout is not None and time.monotonic() - started > timeout:
+                click.echo(f"stopped after {timeout:g}s: shipment is {state.label}", err=True)
+                raise SystemExit(2)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        if not as_json:
+            console.print(f"stopped watching shipment {shipment_id}")
+        return
