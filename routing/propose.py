@@ -1,0 +1,292 @@
+"""``propose``: validated query -> searched candidates -> scheduled, ranked routes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from .errors import InvalidQuery, NoRoute
+from .model import Leg, Route
+from .network import Network
+from .query import MIX_SCALES, Query, make_query
+from .search import EdgeRef, best_path, earliest_arrival, k_best, leg_times, pareto_set
+
+__all__ = ["propose", "schedule"]
+
+
+def _dt(hours: float) -> datetime:
+    """Epoch hours -> UTC datetime, rounded to the minute."""
+    return datetime.fromtimestamp(round(hours * 60) * 60, UTC)
+
+
+def _hours(dt: datetime) -> float:
+    return dt.timestamp() / 3600.0
+
+
+def schedule(network: Network, edges: list[EdgeRef], start: datetime) -> tuple[Leg, ...]:
+    """Give each lane of a route its ETD/ETA for cargo ready at ``start``.
+
+    Each leg leaves at its service's next weekly departure once the cargo is at the
+    departure point and the cut-off is met; at a transfer the minimum connection
+    (dwell) time is added first. On-demand legs (trucks) leave as soon as ready.
+    """
+    adj = network.graph._adj
+    t = _hours(start)
+    legs = []
+    for i, (u, v, key) in enumerate(edges):
+        d = adj[u][v][key]
+        dep, arr = leg_times(d, t, i == 0)
+        legs.append(
+            Leg(
+                origin=u,
+                destination=v,
+                mode=d["mode"],
+                carrier=d["carrier"],
+                service=d["service"],
+                departure=_dt(dep),
+                arrival=_dt(arr),
+                distance_km=d["km"],
+                cost_usd=d["cost"],
+                co2e_kg=d["co2"],
+                passages=d["passages"],
+                via=d["via"],
+            )
+        )
+        t = arr
+    return tuple(legs)
+
+
+def _score(q: Query, legs: tuple[Leg, ...], start: datetime) -> float:
+    values = {
+        "cost": sum(leg.cost_usd for leg in legs),
+        "co2": sum(leg.co2e_kg for leg in legs),
+        "distance": sum(leg.distance_km for leg in legs),
+        "time": (legs[-1].arrival - start).total_seconds() / 3600.0,
+    }
+    if not q.is_mix:
+        return values[q.objective[0][0]]
+    return sum(w * values[name] / MIX_SCALES[name] for name, w in q.objective)
+
+
+def _describe(q: Query) -> list[tuple[str, Query, str]]:
+    """(option, query without it, description) for each active constraint."""
+    out = []
+    if q.avoid_passages:
+        names = ", ".join(sorted(q.avoid_passages))
+        out.append(("--avoid-passage", replace(q, avoid_passages=frozenset()), f"avoiding {names}"))
+    if q.avoid_ports:
+        names = ", ".join(sorted(q.avoid_ports))
+        out.append(("--avoid-port", replace(q, avoid_ports=frozenset()), f"avoiding ports {names}"))
+    if q.avoid_countries:
+        names = ", ".join(sorted(q.avoid_countries))
+        out.append(
+            ("--avoid-country", replace(q, avoid_countries=frozenset()), f"avoiding {names}")
+        )
+    if q.modes is not None:
+        names = ",".join(sorted(q.modes))
+        out.append(("--modes", replace(q, modes=None), f"using only modes {names}"))
+    if q.carriers is not None:
+        names = ", ".join(sorted(q.carriers))
+        out.append(("--carriers", replace(q, carriers=None), f"using only carriers {names}"))
+    if q.max_transshipments is not None:
+        out.append(
+            (
+                "--max-transshipments",
+                replace(q, max_transshipments=None),
+                f"with at most {q.max_transshipments} transshipment(s)",
+            )
+        )
+    return out
+
+
+def _no_route(network: Network, q: Query) -> NoRoute:
+    o, d = q.origin, q.destination
+    free = replace(
+        q,
+        avoid_passages=frozenset(),
+        avoid_ports=frozenset(),
+        avoid_countries=frozenset(),
+        modes=None,
+        carriers=None,
+        max_transshipments=None,
+    )
+    if best_path(network, free) is None:
+        return NoRoute(f"no route from {o} to {d}: they are not connected in this network")
+    constraints = _describe(q)
+    for option, relaxed, text in constraints:
+        if best_path(network, relaxed) is not None:
+            return NoRoute(
+                f"no route from {o} to {d} {text}: {option} cuts off every route; relax or drop it",
+                constraint=option,
+            )
+    names = " ".join(option for option, _, _ in constraints)
+    return NoRoute(
+        f"no route from {o} to {d} under the combined constraints {names}; relax one of them",
+        constraint="combined",
+    )
+
+
+def _dominates(a: Route, b: Route) -> bool:
+    ta, tb = a.totals, b.totals
+    ha = a.legs[-1].arrival
+    hb = b.legs[-1].arrival
+    return (
+        ta.cost_usd <= tb.cost_usd
+        and ha <= hb
+        and ta.co2e_kg <= tb.co2e_kg
+        and (ta.cost_usd, ha, ta.co2e_kg) != (tb.cost_usd, hb, tb.co2e_kg)
+    )
+
+
+def propose(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    objective: str = "cost",
+    alternatives: int = 1,
+    pareto: bool = False,
+    avoid_passages=(),
+    avoid_ports=(),
+    avoid_countries=(),
+    max_transshipments: int | None = None,
+    modes=None,
+    carriers=None,
+    depart_after=None,
+    deadline=None,
+    now: datetime | None = None,
+) -> list[Route]:
+    """Propose routes from ``origin`` to ``destination`` (UN/LOCODEs), best first.
+
+    Parameters
+    ----------
+    network : Network
+        From :func:`routing.load_network`.
+    origin, destination : str
+        UN/LOCODEs of network nodes (ports, airports or inland points).
+    objective : str
+        "cost" (USD), "time" (arrival), "co2" (kg CO2e), "distance" (km), or a
+        weighted mix like "cost=0.7,time=0.3" (each criterion divided by its
+        reference unit: 1,000 USD, 1 day, 1 t CO2e, 1,000 km).
+    alternatives : int
+        Number of distinct ranked routes to return (k-shortest).
+    pareto : bool
+        Return the routes not dominated in cost, arrival time and CO2e instead.
+    avoid_passages, avoid_ports, avoid_countries : iterable of str or str
+        Passages (searoute names or aliases: hormuz, cape, bab-el-mandeb …), UN/LOCODEs
+        and ISO country codes no leg may touch (including calls the cargo stays on
+        board through). A comma-separated string works too.
+    max_transshipments : int, optional
+        Most transfers between legs (a route of n legs has n - 1).
+    modes, carriers : iterable of str or str, optional
+        Allowed transport modes / carrier names; every leg must match.
+    depart_after : datetime, date or ISO string, optional
+        When the cargo is ready at the origin (UTC if naive). Default: ``now``.
+    deadline : datetime, date or ISO string, optional
+        Latest acceptable arrival; routes arriving later are dropped.
+    now : datetime, optional
+        The current time for scheduling when ``depart_after`` is not given
+        (default: the wall clock, floored to the hour).
+
+    Returns
+    -------
+    list[Route]
+        Best first; every leg has its planned ETD/ETA.
+
+    Raises
+    ------
+    UnknownPort
+        A code is not in the network (the message suggests close matches).
+    InvalidQuery
+        A parameter is malformed or contradicts another.
+    NoRoute
+        Nothing satisfies the constraints (the message names the constraint that
+        cuts every route off when one does) or no itinerary meets the deadline.
+
+    Examples
+    --------
+    >>> import routing
+    >>> net = routing.load_network()
+    >>> [route] = routing.propose(net, "CNSHA", "NLRTM", depart_after="2025-03-03")
+    >>> route.legs[0].origin, route.legs[-1].destination
+    ('CNSHA', 'NLRTM')
+    """
+    q = make_query(
+        network,
+        origin,
+        destination,
+        objective=objective,
+        alternatives=alternatives,
+        pareto=pareto,
+        avoid_passages=avoid_passages,
+        avoid_ports=avoid_ports,
+        avoid_countries=avoid_countries,
+        max_transshipments=max_transshipments,
+        modes=modes,
+        carriers=carriers,
+        depart_after=depart_after,
+        deadline=deadline,
+    )
+    if q.depart_after is not None:
+        start = q.depart_after
+    else:
+        clock = now.astimezone(UTC) if now is not None else datetime.now(UTC)
+        start = clock.replace(minute=0, second=0, microsecond=0)
+    if q.deadline is not None and q.deadline <= start:
+        raise InvalidQuery(
+            f"deadline {q.deadline.isoformat()} is not after the departure time {start.isoformat()}"
+        )
+    start_h = _hours(start)
+    k = q.alternatives
+    pure_time = not q.is_mix and q.objective[0][0] == "time"
+
+    candidates: list[list[EdgeRef]] = []
+    if q.pareto:
+        candidates = pareto_set(network, q)
+    else:
+        want = k if q.deadline is None else max(3 * k, 10)
+        if pure_time:
+            fastest = earliest_arrival(network, q, start_h)
+            if fastest is not None:
+                candidates.append(fastest)
+            if k > 1 or q.deadline is not None:
+                candidates += [edges for _, edges in k_best(network, q, want)]
+        elif want == 1:
+            found = best_path(network, q)
+            candidates = [found] if found is not None else []
+        else:
+            candidates = [edges for _, edges in k_best(network, q, want)]
+    if not candidates:
+        raise _no_route(network, q)
+
+    net_hash = q.route_network_hash(network.network_hash, start)
+    routes: dict[tuple, Route] = {}
+    for edges in candidates:
+        ident = tuple(edges)
+        if ident in routes:
+            continue
+        legs = schedule(network, edges, start)
+        routes[ident] = Route(legs, net_hash, q.objective_text, round(_score(q, legs, start), 4))
+    ranked = list(routes.values())
+
+    if q.deadline is not None:
+        on_time = [r for r in ranked if r.legs[-1].arrival <= q.deadline]
+        if not on_time:
+            fastest = earliest_arrival(network, q, start_h)
+            if fastest is not None:
+                legs = schedule(network, fastest, start)
+                if legs[-1].arrival <= q.deadline:
+                    score = round(_score(q, legs, start), 4)
+                    on_time = [Route(legs, net_hash, q.objective_text, score)]
+                else:
+                    raise NoRoute(
+                        f"no itinerary from {q.origin} to {q.destination} meets the deadline "
+                        f"{q.deadline.isoformat()}: the earliest arrival is "
+                        f"{legs[-1].arrival.isoformat()} (cargo ready {start.isoformat()})",
+                        constraint="--deadline",
+                    )
+        ranked = on_time
+    if q.pareto:
+        ranked = [r for r in ranked if not any(_dominates(o, r) for o in ranked)]
+    ranked.sort(key=lambda r: (r.score, r.totals.cost_usd, r.legs[-1].arrival, r.nodes))
+    return ranked if q.pareto else ranked[:k]
