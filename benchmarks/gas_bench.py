@@ -1,0 +1,115 @@
+"""Gas of the Shipments contract, measured from receipts on the embedded chain.
+
+``run()`` returns ``{"gas": {...}, "gas_floor": {...}}`` (issue 8's keys plus extras). The floor
+is computed, not typed in: the EVM cost of the calldata the milestone call actually sends, plus
+the minimum state access a checked milestone needs (see docs/SPECIFICATION.md, "Storage and gas").
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "contracts"))
+
+from shipment_kit import DAY, build_kit  # noqa: E402
+
+__all__ = ["run", "calldata_gas", "milestone_floor"]
+
+FLOOR_FORMULA = (
+    "21000 + calldata (4/zero byte, 16/nonzero byte) + 2100 cold SLOAD + 2900 SSTORE update "
+    "+ LOG3 (375 + 3*375 + 8*64 for 64 data bytes)"
+)
+
+
+def calldata_gas(data: bytes) -> int:
+    """EIP-2028 calldata cost: 4 per zero byte, 16 per nonzero byte."""
+    return sum(4 if b == 0 else 16 for b in data)
+
+
+def milestone_floor(data: bytes) -> int:
+    return 21000 + calldata_gas(data) + 2100 + 2900 + (375 + 3 * 375 + 8 * 64)
+
+
+def _gas(receipt) -> int:
+    return int(receipt["gasUsed"])
+
+
+def run() -> dict:
+    kit = build_kit()
+    ship, chain = kit.ship, kit.chain
+    gas: dict[str, int] = {}
+
+    # open / commit
+    order = kit.order(amount=10**18)
+    gas["open_shipment"] = _gas(kit.send(ship.functions.openShipment(order), "buyer", value=10**18))
+    sid = 1
+    gas["commit_route_3_legs"] = _gas(kit.commit(sid))
+    kit.send(kit.tokens["MockToken"].functions.approve(ship.address, 10**24), "buyer")
+    token_order = kit.order(token="MockToken", amount=10**18)
+    gas["open_shipment_erc20"] = _gas(kit.send(ship.functions.openShipment(token_order), "buyer"))
+
+    # milestones: first of the shipment, then a non-triggering ACT (LOAD), then DEPA (tranche)
+    first = kit.milestone(sid, 0, "GTIN", "CNSHA")
+    gas["milestone_first"] = _gas(kit.send(ship.functions.recordMilestone(first), "carrier1"))
+    direct = kit.milestone(sid, 0, "LOAD", "CNSHA")
+    call = ship.functions.recordMilestone(direct)
+    data = bytes.fromhex(call._encode_transaction_data()[2:])
+    gas["milestone_direct"] = _gas(kit.send(call, "carrier1"))
+    gas["milestone_est"] = _gas(kit.record(sid, 0, "DEPA", "CNSHA", cls="EST", t=chain.now() + DAY))
+    gas["milestone_depa_release"] = gas["release"] = _gas(kit.record(sid, 0, "DEPA", "CNSHA"))
+
+    plain = kit.open(tranches=[])
+    kit.commit(plain)
+    kit.record(plain, 0, "GTIN", "CNSHA")
+    gas["milestone_depa_no_tranche"] = _gas(kit.record(plain, 0, "DEPA", "CNSHA"))
+
+    # relayed with a signature (a non-triggering ACT)
+    relayed = kit.milestone(sid, 0, "INSP", "SGSIN")
+    gas["milestone_relayed"] = _gas(kit.relay(relayed, "carrier1"))
+
+    # batch of 10 direct milestones on one shipment (the carrier's events of a port call)
+    b = kit.open()
+    kit.commit(b)
+    kit.record(b, 0, "GTIN", "CNSHA")
+    entries = [(kit.milestone(b, 0, "INSP", "CNSHA"), 0, 0, b"") for _ in range(10)]
+    batch = _gas(kit.send(ship.functions.recordBatch(entries), "carrier1"))
+    gas["milestone_batch10_total"] = batch
+    gas["milestone_batch10_per_item"] = batch // 10
+
+    # delivery, refund, dispute
+    kit.run_leg(sid, 0, "CNSHA", "SGSIN", codes=("ARRI",))
+    kit.run_leg(sid, 1, "SGSIN", "EGPSD", codes=("DEPA", "ARRI"))
+    kit.run_leg(sid, 2, "EGPSD", "NLRTM", codes=("DEPA", "ARRI"))
+    gas["milestone_drop_delivered"] = _gas(kit.record(sid, 2, "DROP", "NLRTM"))
+    gas["confirm_delivery"] = _gas(kit.send(ship.functions.confirmDelivery(sid), "buyer"))
+    gas["withdraw_eth"] = _gas(
+        kit.send(ship.functions.withdraw(kit.token(None), kit.addr("seller")), "seller")
+    )
+
+    late = kit.open(deadline=chain.now() + DAY)
+    chain.advance(2 * DAY)
+    gas["refund"] = _gas(kit.send(ship.functions.refund(late), "buyer"))
+
+    disputed = kit.open()
+    gas["dispute_open"] = _gas(kit.send(ship.functions.openDispute(disputed), "buyer"))
+    gas["dispute_resolve"] = _gas(
+        kit.send(ship.functions.resolveDispute(disputed, 10**17), "arbiter")
+    )
+
+    floor = milestone_floor(data)
+    return {
+        "gas": gas,
+        "gas_floor": {
+            "milestone": floor,
+            "milestone_calldata_bytes": len(data),
+            "milestone_calldata_gas": calldata_gas(data),
+            "milestone_with_leg_read": floor + 2100,
+            "formula": FLOOR_FORMULA,
+        },
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))

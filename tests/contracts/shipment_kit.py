@@ -1,0 +1,371 @@
+"""Test kit for the Shipments contract: one deployment, parties by role, and the calls tests make.
+
+Shared by the behaviour tests, the hypothesis state machine (``test_stateful.py``) and the
+benchmarks (``benchmarks/gas_bench.py``, ``benchmarks/soak.py``), so every one of them drives the
+contract the same way, through the project's client (``tradelane.chain`` / ``tradelane.contracts``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+from eth_abi import encode
+from eth_account.messages import encode_typed_data
+from eth_utils import keccak
+from web3.logs import DISCARD
+
+from tradelane.chain import Chain, connect
+from tradelane.contracts import deploy
+from tradelane.errors import ContractRevert
+
+__all__ = [
+    "CODES",
+    "CLASSIFIERS",
+    "STATES",
+    "LEG_TYPE",
+    "GRACE",
+    "ARBITER_TIMEOUT",
+    "Kit",
+    "build_kit",
+    "lc",
+    "route_hash",
+]
+
+CODES = {
+    name: i
+    for i, name in enumerate(
+        ["GTIN", "LOAD", "DEPA", "ARRI", "DISC", "GTOT", "INSP", "RELS", "DROP"]
+    )
+}
+CLASSIFIERS = {"ACT": 0, "EST": 1, "PLN": 2}
+STATES = ["None", "Open", "Routed", "Delivered", "Disputed", "Completed", "Refunded", "Resolved"]
+LEG_TYPE = "(bytes5,bytes5,uint8,address,uint40,uint40,uint16)[]"
+GRACE = 3 * 86400
+ARBITER_TIMEOUT = 14 * 86400
+ETH = "0x" + "00" * 20
+DAY = 86400
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+
+def lc(code: str) -> bytes:
+    """A UN/LOCODE as the contract's bytes5."""
+    return code.encode().ljust(5, b"\0")
+
+
+def route_hash(legs) -> bytes:
+    """keccak256(abi.encode(Leg[])) — what commitRoute checks."""
+    return keccak(encode([LEG_TYPE], [legs]))
+
+
+ATTESTATION_TYPES = {
+    "EIP712Domain": [
+        {"name": "name", "type": "string"},
+        {"name": "version", "type": "string"},
+        {"name": "chainId", "type": "uint256"},
+        {"name": "verifyingContract", "type": "address"},
+    ],
+    "Attestation": [
+        {"name": "shipmentId", "type": "uint64"},
+        {"name": "leg", "type": "uint8"},
+        {"name": "code", "type": "uint8"},
+        {"name": "classifier", "type": "uint8"},
+        {"name": "location", "type": "bytes5"},
+        {"name": "eventTime", "type": "uint40"},
+        {"name": "nonce", "type": "uint32"},
+        {"name": "deadline", "type": "uint40"},
+    ],
+}
+AMENDMENT_TYPES = {
+    "EIP712Domain": ATTESTATION_TYPES["EIP712Domain"],
+    "Amendment": [
+        {"name": "shipmentId", "type": "uint256"},
+        {"name": "oldRouteHash", "type": "bytes32"},
+        {"name": "fromLeg", "type": "uint8"},
+        {"name": "routeHash", "type": "bytes32"},
+        {"name": "networkHash", "type": "bytes32"},
+        {"name": "deadline", "type": "uint40"},
+    ],
+}
+
+
+@dataclass
+class Kit:
+    """A deployed Shipments contract plus test tokens, on one chain."""
+
+    chain: Chain
+    ship: object
+    tokens: dict = field(default_factory=dict)  # name -> web3 contract
+
+    # -- parties ---------------------------------------------------------------------
+
+    def addr(self, who) -> str:
+        if isinstance(who, str) and who.startswith("0x"):
+            return self.chain.w3.to_checksum_address(who)
+        return self.chain.account(who).address
+
+    def token(self, name):
+        return ETH if name in (None, "ETH") else self.tokens[name].address
+
+    def balance(self, token_name=None, who=None) -> int:
+        who = who or self.ship.address
+        if token_name in (None, "ETH"):
+            return self.chain.w3.eth.get_balance(who)
+        return self.tokens[token_name].functions.balanceOf(who).call()
+
+    # -- transactions ----------------------------------------------------------------
+
+    def send(self, fn, sender, value=0):
+        return self.chain.send(fn, sender, value=value)
+
+    def order(
+        self,
+        *,
+        seller="seller",
+        token=None,
+        amount=10**18,
+        destination="NLRTM",
+        deadline=None,
+        arbiter="arbiter",
+        items=b"\0" * 32,
+        tranches=None,
+    ):
+        tranches = (
+            [(CODES["DEPA"], 0, 2000), (CODES["ARRI"], 255, 3000)] if tranches is None else tranches
+        )
+        deadline = deadline or self.chain.now() + 30 * DAY
+        return (
+            self.addr(seller),
+            self.token(token),
+            amount,
+            lc(destination),
+            deadline,
+            self.addr(arbiter),
+            items,
+            list(tranches),
+        )
+
+    def open(self, *, buyer="buyer", value=None, **kw) -> int:
+        """Opens a shipment (approving the token first) and returns its id."""
+        order = self.order(**kw)
+        token = kw.get("token")
+        if token not in (None, "ETH"):
+            self.send(self.tokens[token].functions.approve(self.ship.address, order[2]), buyer)
+            value = 0 if value is None else value
+        else:
+            value = order[2] if value is None else value
+        receipt = self.send(self.ship.functions.openShipment(order), buyer, value=value)
+        return self.events(receipt, "ShipmentOpened")[0]["shipmentId"]
+
+    def legs(
+        self,
+        ports=("CNSHA", "SGSIN", "EGPSD", "NLRTM"),
+        carriers=("carrier1", "carrier2", "carrier3"),
+        passages=None,
+        mode=0,
+    ):
+        now = self.chain.now()
+        out = []
+        for i in range(len(ports) - 1):
+            out.append(
+                (
+                    lc(ports[i]),
+                    lc(ports[i + 1]),
+                    mode,
+                    self.addr(carriers[i % len(carriers)]),
+                    now + DAY * (2 * i + 1),
+                    now + DAY * (2 * i + 2),
+                    0 if passages is None else passages[i],
+                )
+            )
+        return out
+
+    def commit(self, sid, legs=None, sender="seller", network=b"\x11" * 32):
+        legs = self.legs() if legs is None else legs
+        return self.send(
+            self.ship.functions.commitRoute(sid, legs, route_hash(legs), network), sender
+        )
+
+    def milestone(self, sid, leg, code, loc, cls="ACT", t=None):
+        t = self.chain.now() if t is None else t
+        return (sid, leg, CODES[code], CLASSIFIERS[cls], lc(loc), t)
+
+    def record(self, sid, leg, code, loc, sender=None, cls="ACT", t=None):
+        sender = sender or self.carrier_of(sid, leg)
+        return self.send(
+            self.ship.functions.recordMilestone(self.milestone(sid, leg, code, loc, cls, t)), sender
+        )
+
+    def carrier_of(self, sid, leg) -> str:
+        return self.view(sid)["legs"][leg][3]
+
+    def run_leg(
+        self, sid, leg, origin, destination, codes=("GTIN", "LOAD", "DEPA", "ARRI", "DISC")
+    ):
+        for code in codes:
+            side = origin if code in ("GTIN", "LOAD", "DEPA") else destination
+            self.record(sid, leg, code, side)
+
+    def deliver(self, sid, ports=("CNSHA", "SGSIN", "EGPSD", "NLRTM")):
+        """Runs every leg of the default route to ACT DROP."""
+        for i in range(len(ports) - 1):
+            self.run_leg(sid, i, ports[i], ports[i + 1], codes=("DEPA", "ARRI"))
+        self.record(sid, len(ports) - 2, "DROP", ports[-1])
+
+    # -- signatures ------------------------------------------------------------------
+
+    def domain(self, chain_id=None, contract=None):
+        return {
+            "name": "Tradelane",
+            "version": "1",
+            "chainId": chain_id or self.chain.chain_id,
+            "verifyingContract": contract or self.ship.address,
+        }
+
+    def sign_attestation(self, milestone, nonce, deadline, signer, **domain):
+        sid, leg, code, cls, loc, t = milestone
+        message = {
+            "shipmentId": sid,
+            "leg": leg,
+            "code": code,
+            "classifier": cls,
+            "location": loc,
+            "eventTime": t,
+            "nonce": nonce,
+            "deadline": deadline,
+        }
+        data = {
+            "types": ATTESTATION_TYPES,
+            "primaryType": "Attestation",
+            "domain": self.domain(**domain),
+            "message": message,
+        }
+        return (
+            self.chain.account(signer).sign_message(encode_typed_data(full_message=data)).signature
+        )
+
+    def sign_amendment(
+        self, sid, old_hash, from_leg, new_hash, network, deadline, signer, **domain
+    ):
+        message = {
+            "shipmentId": sid,
+            "oldRouteHash": old_hash,
+            "fromLeg": from_leg,
+            "routeHash": new_hash,
+            "networkHash": network,
+            "deadline": deadline,
+        }
+        data = {
+            "types": AMENDMENT_TYPES,
+            "primaryType": "Amendment",
+            "domain": self.domain(**domain),
+            "message": message,
+        }
+        return (
+            self.chain.account(signer).sign_message(encode_typed_data(full_message=data)).signature
+        )
+
+    @staticmethod
+    def malleate(signature: bytes) -> bytes:
+        """The other valid-for-ecrecover signature (s → n − s, v flipped): EIP-2 high-s form."""
+        r, s, v = signature[:32], int.from_bytes(signature[32:64], "big"), signature[64]
+        return r + (SECP256K1_N - s).to_bytes(32, "big") + bytes([55 - v])
+
+    def relay(self, milestone, signer, sender="relayer", nonce=None, deadline=None):
+        nonce = self.view(milestone[0])["milestones"] if nonce is None else nonce
+        deadline = deadline or self.chain.now() + DAY
+        sig = self.sign_attestation(milestone, nonce, deadline, signer)
+        return self.send(
+            self.ship.functions.relayMilestone(milestone, nonce, deadline, sig), sender
+        )
+
+    # -- views -----------------------------------------------------------------------
+
+    def events(self, receipt, name) -> list[dict]:
+        """The args of every `name` event the Shipments contract emitted in `receipt`."""
+        logs = getattr(self.ship.events, name)().process_receipt(receipt, errors=DISCARD)
+        return [dict(log["args"]) for log in logs if log["address"] == self.ship.address]
+
+    def view(self, sid) -> dict:
+        raw = self.ship.functions.shipment(sid).call()
+        names = [c["name"] for c in _view_components(self.ship.abi)]
+        return dict(zip(names, raw, strict=True))
+
+    def state(self, sid) -> str:
+        return STATES[self.view(sid)["state"]]
+
+    def credit(self, who, token=None) -> int:
+        return self.ship.functions.credit(self.addr(who), self.token(token)).call()
+
+    # -- reverts ---------------------------------------------------------------------
+
+    @staticmethod
+    @contextlib.contextmanager
+    def reverts(name, *args):
+        """Expects the block to revert with custom error `name` (and arguments, if given)."""
+        try:
+            yield
+        except ContractRevert as err:
+            assert err.error_name == name, f"expected {name}, got {err.error_name}{err.error_args}"
+            if args:
+                norm = lambda xs: tuple(x.lower() if isinstance(x, str) else x for x in xs)  # noqa: E731
+                assert norm(err.error_args) == norm(args), f"{name}{err.error_args} != {args}"
+        else:
+            raise AssertionError(f"expected revert {name}")
+
+    # -- snapshots -------------------------------------------------------------------
+
+    def advance(self, seconds: int) -> int:
+        """Moves the embedded chain's clock forward by `seconds` from wherever it really is.
+
+        After a snapshot is restored, eth-tester's pending block can be ahead of the latest one,
+        and `Chain.advance` (latest + seconds) would then ask it to travel backwards.
+        """
+        tester = self.chain.w3.provider.ethereum_tester
+        pending = tester.get_block_by_number("pending")["timestamp"]
+        tester.time_travel(max(pending, self.chain.now()) + seconds)
+        return self.chain.now()
+
+    def snapshot(self):
+        return self.chain.w3.provider.ethereum_tester.take_snapshot()
+
+    def revert_to(self, snap):
+        self.chain.w3.provider.ethereum_tester.revert_to_snapshot(snap)
+
+
+def _view_components(abi):
+    for item in abi:
+        if item.get("name") == "shipment" and item["type"] == "function":
+            return item["outputs"][0]["components"]
+    raise LookupError("shipment() not in ABI")
+
+
+TOKENS = ("MockToken", "NoReturnToken", "FeeToken", "BlacklistToken")
+PARTIES = (
+    "buyer",
+    "seller",
+    "carrier1",
+    "carrier2",
+    "carrier3",
+    "arbiter",
+    "operator",
+    "relayer",
+    "outsider",
+)
+
+
+def build_kit(chain: Chain | None = None, supply: int = 10**30) -> Kit:
+    """A fresh embedded chain (unless given) with Shipments and the test tokens deployed.
+
+    Every party holds `supply` of each token, and the buyer approved nothing yet.
+    """
+    chain = chain or connect("embedded")
+    ship, _ = deploy(chain, "Shipments", GRACE, ARBITER_TIMEOUT)
+    kit = Kit(chain=chain, ship=ship)
+    for name in TOKENS:
+        args = ("Stable", "USD") if name == "MockToken" else ()
+        token, _ = deploy(chain, name, *args)
+        kit.tokens[name] = token
+        for who in PARTIES:
+            chain.send(token.functions.mint(chain.account(who).address, supply), "deployer")
+    return kit
