@@ -27,6 +27,9 @@ import networkx as nx
 
 from .assumptions import MIN_CONNECTION_HOURS, great_circle_km
 from .errors import NetworkDataError, UnknownPort
+from .landmarks import DISK_MIN_NODES, Landmarks, build_landmarks, cache_dir, fingerprint
+from .landmarks import load as load_landmarks
+from .landmarks import save as save_landmarks
 from .model import Port
 from .passages import passages_mask
 
@@ -98,6 +101,7 @@ class Network:
         self.carrier_names: frozenset[str] = frozenset(carrier_names) | frozenset(self.carriers)
         self._latlon = {p.locode: (p.lat, p.lon) for p in self.ports.values()}
         self._projections: OrderedDict = OrderedDict()
+        self._landmarks: dict[str, Landmarks] = {}
         self._names: dict[str, list[str]] | None = None
 
     def __repr__(self) -> str:
@@ -198,6 +202,30 @@ class Network:
         if len(self._projections) > 24:
             self._projections.popitem(last=False)
         return result
+
+    def landmarks(self, attr: str, unfiltered: Callable[[], nx.DiGraph]) -> Landmarks:
+        """The ALT table of criterion ``attr`` (see :mod:`routing.landmarks`), cached.
+
+        ``unfiltered()`` gives the unfiltered min-weight projection of that criterion;
+        it is only called when the table is not cached in memory yet. Large networks'
+        tables are also cached on disk, keyed by the network hash and checked against
+        the projection's fingerprint.
+        """
+        hit = self._landmarks.get(attr)
+        if hit is not None:
+            return hit
+        h = unfiltered()
+        directory = cache_dir() if len(h) >= DISK_MIN_NODES else None
+        table = None
+        if directory is not None:
+            fp = fingerprint(h)
+            table = load_landmarks(directory, self.network_hash, attr, fp)
+        if table is None:
+            table = build_landmarks(h, attr)
+            if directory is not None:
+                save_landmarks(table, directory, self.network_hash, fp)
+        self._landmarks[attr] = table
+        return table
 
 
 def _name_index(net: Network) -> dict[str, list[str]]:
