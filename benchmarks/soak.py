@@ -32,7 +32,7 @@ def _worker(args: tuple[int, int]) -> dict:
     done, violations, errors, messages, rounds = 0, 0, 0, [], 0
     while done < steps:
         # Hypothesis starts each run with its simplest examples; ask for many per run.
-        examples = max(50, (steps - done) // 20)
+        examples = max(5, (steps - done) // 45)  # ~45 steps per example at 60 max
         try:
             done += run_machine(kit, examples=examples, steps=STEPS_PER_EXAMPLE, seed=seed + rounds)
         except Exception as err:  # noqa: BLE001 - a failure is a result here, not a crash

@@ -236,9 +236,11 @@ class Chain:
         if not self.is_dev:
             raise ChainError(f"cannot move time on chain {self.chain_id}: not a dev chain")
         if self.is_embedded:
+            # time_travel mines a block. After a snapshot is restored the pending block can
+            # be ahead of the latest one, so count from whichever is later.
             tester = self.w3.provider.ethereum_tester
-            tester.time_travel(self.now() + seconds)
-            tester.mine_blocks()
+            pending = tester.get_block_by_number("pending")["timestamp"]
+            tester.time_travel(max(pending, self.now()) + seconds)
         else:
             self.w3.provider.make_request("evm_increaseTime", [seconds])
             self.w3.provider.make_request("evm_mine", [])

@@ -316,15 +316,7 @@ class Kit:
     # -- snapshots -------------------------------------------------------------------
 
     def advance(self, seconds: int) -> int:
-        """Moves the embedded chain's clock forward by `seconds` from wherever it really is.
-
-        After a snapshot is restored, eth-tester's pending block can be ahead of the latest one,
-        and `Chain.advance` (latest + seconds) would then ask it to travel backwards.
-        """
-        tester = self.chain.w3.provider.ethereum_tester
-        pending = tester.get_block_by_number("pending")["timestamp"]
-        tester.time_travel(max(pending, self.chain.now()) + seconds)
-        return self.chain.now()
+        return self.chain.advance(seconds)
 
     def snapshot(self):
         return self.chain.w3.provider.ethereum_tester.take_snapshot()
