@@ -38,7 +38,7 @@ EXPORTERS = {"dcsa": dcsa.export, "epcis": epcis.export, "bundle": trace_bundle.
 def label(shipment_id: int, out_dir: Path | None, base_url: str | None, rpc: str | None) -> None:
     """Write one QR code per item (PNG + SVG) and a printable labels.html sheet.
 
-    The items are those given when the shipment was opened (`tradelane open --items`).
+    The items are those given when the shipment was opened (`tradelane ship --items`).
 
     \b
     Example:
