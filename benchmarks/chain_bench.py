@@ -12,6 +12,7 @@ import statistics
 import time
 
 from routing.encode import route_hash
+from tradelane import attest
 from tradelane.chain import Chain, connect
 from tradelane.client import DAY, Tradelane
 from tradelane.model import Classifier, Code, Milestone
@@ -60,9 +61,7 @@ def _signed_milestones(tl: Tradelane, sid: int, now: int) -> list[tuple]:
         for code, where in ((Code.DEPA, origin), (Code.ARRI, destination)):
             m = Milestone(sid, leg, code, Classifier.ACT, where, now - 600 + seq)
             att = tl.sign(carrier, m, nonce=seq)
-            entries.append(
-                (m.as_tuple(), seq, att["deadline"], bytes.fromhex(att["signature"][2:]))
-            )
+            entries.append(attest.to_entry(att, tl.chain.chain_id, tl.address))
             seq += 1
     return entries
 

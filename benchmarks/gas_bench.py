@@ -19,8 +19,13 @@ __all__ = ["run", "calldata_gas", "milestone_floor"]
 
 FLOOR_FORMULA = (
     "21000 + calldata (4/zero byte, 16/nonzero byte) + 2100 cold SLOAD + 2900 SSTORE update "
-    "+ LOG3 (375 + 3*375 + 8*64 for 64 data bytes)"
+    "+ LOG3 (375 + 3*375 + 8*64 for 64 data bytes); relayed: + 3000 ecrecover precompile, over "
+    "its own calldata (milestone, nonce, deadline, EIP-2098 r and vs); batch of n on one "
+    "shipment: one 21000, its calldata, the first slot access cold, then per further item "
+    "100 warm SLOAD + 100 SSTORE of a dirty slot, and n LOG3s, divided by n"
 )
+LOG3 = 375 + 3 * 375 + 8 * 64
+ECRECOVER = 3000
 
 
 def calldata_gas(data: bytes) -> int:
@@ -29,7 +34,16 @@ def calldata_gas(data: bytes) -> int:
 
 
 def milestone_floor(data: bytes) -> int:
-    return 21000 + calldata_gas(data) + 2100 + 2900 + (375 + 3 * 375 + 8 * 64)
+    return 21000 + calldata_gas(data) + 2100 + 2900 + LOG3
+
+
+def batch_floor_per_item(data: bytes, n: int) -> int:
+    """Per-item floor of n milestones of one shipment in one call (same progress slot)."""
+    return (21000 + calldata_gas(data) + 2100 + 2900 + (n - 1) * (100 + 100) + n * LOG3) // n
+
+
+def _data(call) -> bytes:
+    return bytes.fromhex(call._encode_transaction_data()[2:])
 
 
 def _gas(receipt) -> int:
@@ -55,7 +69,7 @@ def run() -> dict:
     gas["milestone_first"] = _gas(kit.send(ship.functions.recordMilestone(first), "carrier1"))
     direct = kit.milestone(sid, 0, "LOAD", "CNSHA")
     call = ship.functions.recordMilestone(direct)
-    data = bytes.fromhex(call._encode_transaction_data()[2:])
+    data = _data(call)
     gas["milestone_direct"] = _gas(kit.send(call, "carrier1"))
     gas["milestone_est"] = _gas(kit.record(sid, 0, "DEPA", "CNSHA", cls="EST", t=chain.now() + DAY))
     gas["milestone_depa_release"] = gas["release"] = _gas(kit.record(sid, 0, "DEPA", "CNSHA"))
@@ -67,16 +81,39 @@ def run() -> dict:
 
     # relayed with a signature (a non-triggering ACT)
     relayed = kit.milestone(sid, 0, "INSP", "SGSIN")
-    gas["milestone_relayed"] = _gas(kit.relay(relayed, "carrier1"))
+    entry = kit.signed_entry(relayed, "carrier1", kit.view(sid)["milestones"])
+    relay_call = ship.functions.relayMilestone(*entry)
+    relay_data = _data(relay_call)
+    gas["milestone_relayed"] = _gas(kit.send(relay_call, "relayer"))
 
-    # batch of 10 direct milestones on one shipment (the carrier's events of a port call)
-    b = kit.open()
-    kit.commit(b)
-    kit.record(b, 0, "GTIN", "CNSHA")
-    entries = [(kit.milestone(b, 0, "INSP", "CNSHA"), 0, 0, b"") for _ in range(10)]
-    batch = _gas(kit.send(ship.functions.recordBatch(entries), "carrier1"))
+    # batch of 10 direct milestones on one shipment (the carrier's events of a port call), with the
+    # direct-only recordMilestones; then the same through the mixed recordBatch, direct and signed
+    def batch_shipment() -> int:
+        b = kit.open()
+        kit.commit(b)
+        kit.record(b, 0, "GTIN", "CNSHA")
+        return b
+
+    b = batch_shipment()
+    milestones = [kit.milestone(b, 0, "INSP", "CNSHA") for _ in range(10)]
+    batch_call = ship.functions.recordMilestones(milestones)
+    batch_data = _data(batch_call)
+    batch = _gas(kit.send(batch_call, "carrier1"))
     gas["milestone_batch10_total"] = batch
     gas["milestone_batch10_per_item"] = batch // 10
+
+    b = batch_shipment()
+    entries = [kit.direct_entry(kit.milestone(b, 0, "INSP", "CNSHA")) for _ in range(10)]
+    mixed = _gas(kit.send(ship.functions.recordBatch(entries), "carrier1"))
+    gas["milestone_batch10_mixed_direct_per_item"] = mixed // 10
+
+    b = batch_shipment()
+    entries = [
+        kit.signed_entry(kit.milestone(b, 0, "INSP", "CNSHA"), "carrier1", nonce)
+        for nonce in range(1, 11)
+    ]
+    signed = _gas(kit.send(ship.functions.recordBatch(entries), "relayer"))
+    gas["milestone_batch10_signed_per_item"] = signed // 10
 
     # delivery, refund, dispute
     kit.run_leg(sid, 0, "CNSHA", "SGSIN", codes=("ARRI",))
@@ -106,6 +143,9 @@ def run() -> dict:
             "milestone_calldata_bytes": len(data),
             "milestone_calldata_gas": calldata_gas(data),
             "milestone_with_leg_read": floor + 2100,
+            "milestone_relayed": milestone_floor(relay_data) + ECRECOVER,
+            "milestone_relayed_calldata_bytes": len(relay_data),
+            "milestone_batch10_per_item": batch_floor_per_item(batch_data, 10),
             "formula": FLOOR_FORMULA,
         },
     }

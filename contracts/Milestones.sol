@@ -44,31 +44,37 @@ abstract contract Milestones is ShipmentStore, EIP712 {
     }
 
     /// @inheritdoc IShipments
-    function relayMilestone(Milestone calldata milestone, uint32 nonce, uint40 deadline, bytes calldata signature)
+    function relayMilestone(Milestone calldata milestone, uint32 nonce, uint40 deadline, bytes32 r, bytes32 vs)
         external
     {
-        _record(milestone, _attester(milestone, nonce, deadline, signature), RELAYED | nonce);
+        if (deadline < block.timestamp) revert AttestationExpired(deadline, block.timestamp);
+        _record(milestone, ECDSA.recover(_attestationDigest(milestone), r, vs), RELAYED | nonce);
+    }
+
+    /// @inheritdoc IShipments
+    function recordMilestones(Milestone[] calldata milestones) external {
+        uint256 n = milestones.length;
+        for (uint256 i; i < n; ++i) {
+            _record(milestones[i], msg.sender, IN_BATCH);
+        }
     }
 
     /// @inheritdoc IShipments
     function recordBatch(Entry[] calldata entries) external {
         uint256 n = entries.length;
         for (uint256 i; i < n; ++i) {
-            Milestone calldata m;
-            uint256 signatureLength;
-            assembly ("memory-safe") {
-                // entries.offset holds n offsets, each to an Entry: the 6 Milestone words inline,
-                // then nonce, deadline, and the signature's offset (word 8) within the Entry.
-                // Out-of-range offsets read zeros: shipment 0, which does not exist.
-                let entry := add(entries.offset, calldataload(add(entries.offset, shl(5, i))))
-                m := entry
-                signatureLength := calldataload(add(entry, calldataload(add(entry, 0x100))))
-            }
-            if (signatureLength == 0) {
-                _record(m, msg.sender, IN_BATCH);
+            Entry calldata e = entries[i];
+            bytes32 r = e.r;
+            bytes32 vs = e.vs;
+            if (r == 0 && vs == 0) {
+                // No signature: the sender reports its own leg.
+                _record(e.milestone, msg.sender, IN_BATCH);
             } else {
-                Entry calldata e = entries[i];
-                _record(m, _attester(m, e.nonce, e.deadline, e.signature), IN_BATCH | RELAYED | e.nonce);
+                uint40 deadline = e.deadline;
+                if (deadline < block.timestamp) revert AttestationExpired(deadline, block.timestamp);
+                _record(
+                    e.milestone, ECDSA.recover(_attestationDigest(e.milestone), r, vs), IN_BATCH | RELAYED | e.nonce
+                );
             }
         }
     }
@@ -79,37 +85,41 @@ abstract contract Milestones is ShipmentStore, EIP712 {
         view
         returns (bytes32)
     {
-        return _attestationDigest(milestone, nonce, deadline);
+        // Hashed from calldata, where `nonce` and `deadline` follow `milestone` (see below).
+        (nonce, deadline);
+        return _attestationDigest(milestone);
     }
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev The signer of an attestation (B10–B12). Expiry is checked here; the nonce and the signer
-    /// being the leg's carrier are checked by {_record}.
-    function _attester(Milestone calldata m, uint32 nonce, uint40 deadline, bytes calldata signature)
-        private
-        view
-        returns (address)
-    {
-        if (deadline < block.timestamp) revert AttestationExpired(deadline, block.timestamp);
-        return ECDSA.recoverCalldata(_attestationDigest(m, nonce, deadline), signature);
-    }
-
-    function _attestationDigest(Milestone calldata m, uint32 nonce, uint40 deadline) private view returns (bytes32) {
+    /// @dev The EIP-712 digest of the `Attestation` of milestone `m` (B10), whose `nonce` and
+    /// `deadline` are the two calldata words right after it: so they are in {relayMilestone} and
+    /// {attestationDigest} (the next two parameters) and in an {Entry} (the next two fields), and
+    /// the ABI decoder has checked their types there (`e.nonce` / `e.deadline` are read as well).
+    ///
+    /// hashStruct(Attestation) = keccak256(typeHash ‖ the 8 words): the six Milestone words in calldata
+    /// are already the EIP-712 encoding of the first six fields (uintN right-aligned, bytes5
+    /// left-aligned); fields outside their types are refused by {_record} before anything is recorded.
+    /// The domain (name, version, chain id, this contract) is OpenZeppelin's {EIP712}.
+    ///
+    /// The signer is recovered by OpenZeppelin's {ECDSA-recover} from the EIP-2098 compact signature
+    /// (`r`, `vs` = v's parity bit ‖ s): it refuses a high `s` and a signature that recovers nobody.
+    /// Expiry is checked by the callers; the nonce and the signer being the leg's carrier by {_record}.
+    function _attestationDigest(Milestone calldata m) private view returns (bytes32 digest) {
         bytes32 typeHash = ATTESTATION_TYPEHASH;
-        bytes32 structHash;
+        bytes32 domainSeparator = _domainSeparatorV4();
         assembly ("memory-safe") {
-            // hashStruct(Attestation): the six Milestone words in calldata are already the EIP-712
-            // encoding of the first six fields (uintN right-aligned, bytes5 left-aligned). Fields
-            // outside their types are refused by _record before anything is recorded.
             let ptr := mload(0x40)
             mstore(ptr, typeHash)
-            calldatacopy(add(ptr, 0x20), m, 0xc0)
-            mstore(add(ptr, 0xe0), nonce)
-            mstore(add(ptr, 0x100), deadline)
-            structHash := keccak256(ptr, 0x120)
+            calldatacopy(add(ptr, 0x20), m, 0x100)
+            let structHash := keccak256(ptr, 0x120)
+            // MessageHashUtils.toTypedDataHash(domainSeparator, structHash), in the same block:
+            // keccak256("\x19\x01" ‖ domainSeparator ‖ structHash).
+            mstore(ptr, hex"1901")
+            mstore(add(ptr, 0x02), domainSeparator)
+            mstore(add(ptr, 0x22), structHash)
+            digest := keccak256(ptr, 0x42)
         }
-        return _hashTypedDataV4(structHash);
     }
 
     /// @dev Checks and records one milestone reported by `reporter`: msg.sender, or the recovered

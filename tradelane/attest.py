@@ -22,6 +22,8 @@ __all__ = [
     "sign_milestone",
     "recover_signer",
     "to_entry",
+    "compact_signature",
+    "expand_signature",
     "load_attestation",
     "write_attestation",
 ]
@@ -135,8 +137,35 @@ def recover_signer(attestation: dict) -> str:
         raise InputError(f"attestation signature cannot be recovered: {err}") from err
 
 
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+_TOP_BIT = 1 << 255
+
+
+def compact_signature(signature: bytes) -> tuple[bytes, bytes]:
+    """(r, vs): the EIP-2098 compact form of a 65-byte r ‖ s ‖ v signature, as the contract wants.
+
+    `vs` is s with v's parity (v − 27) in its top bit. An s at or above 2**255 cannot be written
+    compactly; it is a high-s (malleable) signature the contract would refuse anyway.
+    """
+    if len(signature) != 65:
+        raise InputError(f"the signature has {len(signature)} bytes, expected 65")
+    r, s, v = signature[:32], int.from_bytes(signature[32:64], "big"), signature[64]
+    if v not in (27, 28):
+        raise InputError(f"the signature's v is {v}, expected 27 or 28")
+    if s & _TOP_BIT:
+        raise InputError("the signature is malleable (high s) and was refused")
+    return r, (s | (v - 27) << 255).to_bytes(32, "big")
+
+
+def expand_signature(r: bytes, vs: bytes) -> bytes:
+    """The standard 65-byte r ‖ s ‖ v signature of an EIP-2098 (r, vs) pair."""
+    word = int.from_bytes(vs, "big")
+    return bytes(r) + (word & (_TOP_BIT - 1)).to_bytes(32, "big") + bytes([27 + (word >> 255)])
+
+
 def to_entry(attestation: dict, chain_id: int, contract: str) -> tuple:
-    """The contract's `Entry` tuple for a signed attestation, after checking it is for here."""
+    """The contract's `Entry` tuple (milestone, nonce, deadline, r, vs) for a signed attestation,
+    after checking it is for here. The file's 65-byte signature is passed in EIP-2098 form."""
     if attestation.get("format") != FORMAT:
         raise InputError(f"not a Tradelane attestation (format {attestation.get('format')!r})")
     if attestation["chain_id"] != chain_id:
@@ -146,8 +175,8 @@ def to_entry(attestation: dict, chain_id: int, contract: str) -> tuple:
     if Web3.to_checksum_address(attestation["contract"]) != Web3.to_checksum_address(contract):
         raise InputError(f"attestation is for contract {attestation['contract']}, not {contract}")
     m = _milestone_from(attestation["milestone"])
-    signature = bytes.fromhex(attestation["signature"][2:])
-    return (m.as_tuple(), int(attestation["nonce"]), int(attestation["deadline"]), signature)
+    r, vs = compact_signature(bytes.fromhex(attestation["signature"][2:]))
+    return (m.as_tuple(), int(attestation["nonce"]), int(attestation["deadline"]), r, vs)
 
 
 def write_attestation(attestation: dict, path: str | Path) -> Path:
@@ -176,6 +205,12 @@ def load_attestation(path: str | Path) -> dict:
     sig = data["signature"]
     if not (isinstance(sig, str) and sig.startswith("0x") and len(sig) == 132):
         raise InputError(f"attestation file {path} has a malformed signature (need 65 bytes hex)")
+    try:
+        compact_signature(bytes.fromhex(sig[2:]))  # what the contract will be sent
+    except InputError as err:
+        raise InputError(f"attestation file {path}: {err}") from err
+    except ValueError as err:  # not hex
+        raise InputError(f"attestation file {path} has a malformed signature ({err})") from err
     _milestone_from(data["milestone"])
     return data
 

@@ -290,16 +290,15 @@ class Tradelane:
         if not entries:
             raise InputError("nothing to relay: give at least one attestation")
         if len(entries) == 1:
-            m, nonce, deadline, sig = entries[0]
-            call = self.contract.functions.relayMilestone(m, nonce, deadline, sig)
+            call = self.contract.functions.relayMilestone(*entries[0])
         else:
             call = self.contract.functions.recordBatch(entries)
         return self.chain.send(call, sender)
 
     def record_batch(self, carrier: Who, milestones: Iterable[Milestone]) -> dict:
         """The carrier records several of its own milestones in one transaction."""
-        entries = [(m.as_tuple(), 0, 0, b"") for m in milestones]
-        return self.chain.send(self.contract.functions.recordBatch(entries), carrier)
+        batch = [m.as_tuple() for m in milestones]
+        return self.chain.send(self.contract.functions.recordMilestones(batch), carrier)
 
     # -- settlement ------------------------------------------------------------------
 

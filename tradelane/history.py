@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .attest import expand_signature
 from .model import MilestoneEvent, genesis_head, next_head, unpack_record
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ def read(tl: Tradelane, shipment_id: int, *, signatures: bool = False) -> list[M
 
 
 def _signatures(tl: Tradelane, logs) -> dict[tuple[int, int], str]:
-    """Carrier signatures of relayed milestones, recovered from the transactions' input."""
+    """Carrier signatures of relayed milestones (65-byte hex), recovered from the transactions'
+    input: `relayMilestone` and the signed entries of `recordBatch` (`recordMilestones` and
+    `recordMilestone` carry none)."""
     found: dict[tuple[int, int], str] = {}
     for tx_hash in {log["transactionHash"] for log in logs}:
         tx = tl.chain.w3.eth.get_transaction(tx_hash)
@@ -61,9 +64,11 @@ def _signatures(tl: Tradelane, logs) -> dict[tuple[int, int], str]:
         else:
             continue
         for entry in entries:  # web3 decodes structs as dicts keyed by field name
-            if entry["signature"]:
+            r, vs = bytes(entry["r"]), bytes(entry["vs"])
+            if any(r) or any(vs):  # r = vs = 0 marks a direct batch entry
                 key = (int(entry["milestone"]["shipmentId"]), int(entry["nonce"]))
-                found[key] = "0x" + bytes(entry["signature"]).hex()
+                # The call carries the EIP-2098 (r, vs) form; exports keep the standard r ‖ s ‖ v.
+                found[key] = "0x" + expand_signature(r, vs).hex()
     return found
 
 

@@ -31,6 +31,19 @@ def _role(raw: bytes) -> str:
     return raw.rstrip(b"\0").decode("ascii", "replace")
 
 
+def _invalid_route(given: bytes, computed: bytes) -> str:
+    # The contract reports malformed legs (empty, too many, unconnected, a zero port or carrier,
+    # departure after arrival, not ending at the destination, an amendment from past the route's
+    # end) with `computed` = 0: nothing was hashed, so there is no hash mismatch to show.
+    if not any(computed):
+        return (
+            "the route's legs are malformed: none or more than 16, not connected, a zero port or "
+            "carrier, departure after arrival, not ending at the order's destination, or an "
+            "amendment starting past the route's end"
+        )
+    return f"route hash 0x{given.hex()} does not match the legs (they hash to 0x{computed.hex()})"
+
+
 # Error name -> a sentence built from its decoded arguments.
 ERROR_WORDS: dict[str, Callable[..., str]] = {
     "UnknownShipment": lambda sid: f"shipment {sid} does not exist",
@@ -38,9 +51,7 @@ ERROR_WORDS: dict[str, Callable[..., str]] = {
     "Unauthorized": lambda acct, role: f"{acct} is not the {_role(role)} of this shipment",
     "InvalidOrder": lambda field: f"invalid order: {_role(field)}",
     "WrongValue": lambda sent, exp: f"sent {sent} wei but the order amount is {exp}",
-    "InvalidRoute": lambda given, computed: (
-        f"route hash 0x{given.hex()} does not match the legs (they hash to 0x{computed.hex()})"
-    ),
+    "InvalidRoute": lambda given, computed: _invalid_route(given, computed),
     "RouteFrozen": lambda sid, leg: f"shipment {sid}'s route is frozen from leg {leg}",
     "LegOutOfOrder": lambda sid, leg, exp: (
         f"milestone for leg {leg} of shipment {sid} is out of order: expected leg {exp}"

@@ -91,14 +91,16 @@ interface IShipments {
         uint40 eventTime; // as reported by the carrier, unix seconds
     }
 
-    /// @dev A milestone in a batch: `signature` empty → msg.sender must be the leg's carrier
-    /// (nonce and deadline ignored); otherwise an EIP-712 `Attestation` signed by the carrier,
-    /// whose `nonce` must equal the shipment's milestone count when recorded (B10).
+    /// @dev A milestone in a mixed batch (B13). `r` and `vs` both zero: a direct entry, msg.sender
+    /// must be the leg's carrier (nonce and deadline ignored). Otherwise (`r`, `vs`) is the carrier's
+    /// EIP-2098 compact signature of the EIP-712 `Attestation`, whose `nonce` must equal the
+    /// shipment's milestone count when recorded (B10). A static struct: no offsets in calldata.
     struct Entry {
         Milestone milestone;
         uint32 nonce;
         uint40 deadline;
-        bytes signature;
+        bytes32 r; //  the signature's r
+        bytes32 vs; // EIP-2098: the top bit is v - 27, the other 255 bits are s
     }
 
     /// @dev Everything a client needs about one shipment, in one call (B30).
@@ -213,6 +215,8 @@ interface IShipments {
         external;
 
     /// @notice Buyer and seller both signed a new route for the legs from `fromLeg` (B14–B16).
+    /// @dev Unlike attestations, the two signatures stay standard 65-byte r ‖ s ‖ v `bytes`: a rare
+    /// two-party call with no gas target, signed by ordinary wallets.
     function amendRoute(
         uint256 shipmentId,
         uint8 fromLeg,
@@ -228,10 +232,16 @@ interface IShipments {
     function recordMilestone(Milestone calldata milestone) external;
 
     /// @notice Anyone relays one carrier-signed attestation (B10–B12).
-    function relayMilestone(Milestone calldata milestone, uint32 nonce, uint40 deadline, bytes calldata signature)
+    /// @dev (`r`, `vs`) is the EIP-2098 compact form of the carrier's 65-byte signature r ‖ s ‖ v:
+    /// `vs = s | (v - 27) << 255`. A high `s` is refused ({ECDSA-ECDSAInvalidSignatureS}).
+    function relayMilestone(Milestone calldata milestone, uint32 nonce, uint40 deadline, bytes32 r, bytes32 vs)
         external;
 
-    /// @notice Record several milestones, direct or signed, in one transaction (B13).
+    /// @notice The caller, carrier of each milestone's leg, records several milestones in one
+    /// transaction, in order (B13). The direct-only batch: no signature words in calldata.
+    function recordMilestones(Milestone[] calldata milestones) external;
+
+    /// @notice Record several milestones, direct or signed, in one transaction, in order (B13).
     function recordBatch(Entry[] calldata entries) external;
 
     /// @notice Seller names who receives its payouts for this shipment.

@@ -140,9 +140,18 @@ def test_malformed_attestation_files(invoke, tmp_path, routed):
     sid = routed()
     invoke("milestone", sid, "GTIN", "--sign-only", bad_sig)
     data = json.loads(bad_sig.read_text())
-    data["signature"] = data["signature"][:-4]
+    good = data["signature"]
+    data["signature"] = good[:-4]
     bad_sig.write_text(json.dumps(data))
     one_line_error(invoke("relay", bad_sig, ok=False), "malformed signature")
+    # The contract takes the EIP-2098 (r, vs) form: a v other than 27/28, or an s with its top bit
+    # set (high s, malleable), has no such form and is refused before anything is sent.
+    data["signature"] = good[:-2] + "1d"
+    bad_sig.write_text(json.dumps(data))
+    one_line_error(invoke("relay", bad_sig, ok=False), "v is 29, expected 27 or 28")
+    data["signature"] = good[:66] + "ff" + good[68:]
+    bad_sig.write_text(json.dumps(data))
+    one_line_error(invoke("relay", bad_sig, ok=False), "malleable (high s)")
 
 
 def test_tampered_attestation_is_refused_by_the_contract(invoke, tmp_path, routed):

@@ -15,6 +15,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 from web3.logs import DISCARD
 
+from tradelane.attest import compact_signature as compact
 from tradelane.chain import Chain, connect
 from tradelane.contracts import deploy
 from tradelane.errors import ContractRevert
@@ -46,6 +47,9 @@ ARBITER_TIMEOUT = 14 * 86400
 ETH = "0x" + "00" * 20
 DAY = 86400
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+
+ZERO32 = b"\0" * 32
 
 
 def lc(code: str) -> bytes:
@@ -271,13 +275,29 @@ class Kit:
         r, s, v = signature[:32], int.from_bytes(signature[32:64], "big"), signature[64]
         return r + (SECP256K1_N - s).to_bytes(32, "big") + bytes([55 - v])
 
+    @staticmethod
+    def compact(signature: bytes) -> tuple[bytes, bytes]:
+        """(r, vs), the EIP-2098 form of a 65-byte r ‖ s ‖ v signature, as the contract takes it."""
+        return compact(signature)
+
     def relay(self, milestone, signer, sender="relayer", nonce=None, deadline=None):
         nonce = self.view(milestone[0])["milestones"] if nonce is None else nonce
         deadline = deadline or self.chain.now() + DAY
-        sig = self.sign_attestation(milestone, nonce, deadline, signer)
+        r, vs = compact(self.sign_attestation(milestone, nonce, deadline, signer))
         return self.send(
-            self.ship.functions.relayMilestone(milestone, nonce, deadline, sig), sender
+            self.ship.functions.relayMilestone(milestone, nonce, deadline, r, vs), sender
         )
+
+    def signed_entry(self, milestone, signer, nonce, deadline=None):
+        """A `recordBatch` entry carrying `signer`'s attestation of `milestone` at `nonce`."""
+        deadline = deadline or self.chain.now() + DAY
+        r, vs = compact(self.sign_attestation(milestone, nonce, deadline, signer))
+        return (milestone, nonce, deadline, r, vs)
+
+    @staticmethod
+    def direct_entry(milestone):
+        """A `recordBatch` entry the sender reports itself (r = vs = 0)."""
+        return (milestone, 0, 0, ZERO32, ZERO32)
 
     # -- views -----------------------------------------------------------------------
 

@@ -1,9 +1,13 @@
 """Milestones, attestations and batches: B7–B13."""
 
+import pytest
 from eth_abi import encode
 from eth_account.messages import _hash_eip191_message, encode_typed_data
 from eth_utils import keccak
-from shipment_kit import ATTESTATION_TYPES, CODES, DAY, lc
+from shipment_kit import ATTESTATION_TYPES, CODES, DAY, SECP256K1_N, lc
+
+from tradelane.attest import expand_signature
+from tradelane.errors import ContractRevert, InputError
 
 
 def _record_word(rec: bytes) -> dict:
@@ -220,7 +224,7 @@ def test_b10_attestation_digest_matches_python_typed_data(kit, routed):
     assert digest == _hash_eip191_message(typed)
 
     sig = kit.chain.account("carrier1").unsafe_sign_hash(digest).signature
-    kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, sig), "relayer")
+    kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, *kit.compact(sig)), "relayer")
     assert kit.view(routed)["milestones"] == 1
 
 
@@ -235,10 +239,10 @@ def test_b11_attestation_replay_and_stale_nonce_revert(kit, routed):
     """B11: nonce = milestone count; the same attestation cannot be recorded twice."""
     m = kit.milestone(routed, 0, "INSP", "CNSHA")
     deadline = kit.chain.now() + DAY
-    sig = kit.sign_attestation(m, 0, deadline, "carrier1")
-    kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, sig), "relayer")
+    r, vs = kit.compact(kit.sign_attestation(m, 0, deadline, "carrier1"))
+    kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, r, vs), "relayer")
     with kit.reverts("BadNonce", routed, 0, 1):
-        kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, sig), "relayer")
+        kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, r, vs), "relayer")
     with kit.reverts("BadNonce", routed, 5, 1):
         kit.relay(m, "carrier1", nonce=5)
 
@@ -251,15 +255,52 @@ def test_b11_expired_attestation_reverts(kit, routed):
         kit.relay(m, "carrier1", deadline=past)
 
 
+def _vs(s: int, parity: int) -> bytes:
+    return (s | parity << 255).to_bytes(32, "big")
+
+
 def test_b12_malleable_signature_reverts(kit, routed):
-    """B12: the high-s twin of a valid signature is refused."""
+    """B12: compact (EIP-2098) signatures keep one form per signature.
+
+    The high-s twin (s' = n − s, v flipped) is refused: where s' fits the 255 bits of `vs` it
+    reverts ECDSAInvalidSignatureS; where it does not (almost always), dropping its top bit gives
+    another signature that recovers someone else. Flipping v alone recovers someone else too.
+    """
     m = kit.milestone(routed, 0, "GTIN", "CNSHA")
     deadline = kit.chain.now() + DAY
     sig = kit.sign_attestation(m, 0, deadline, "carrier1")
-    with kit.reverts("ECDSAInvalidSignatureS"):
-        kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, kit.malleate(sig)), "relayer")
-    with kit.reverts("ECDSAInvalidSignatureLength", 64):
-        kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, sig[:64]), "relayer")
+    r, vs = kit.compact(sig)
+    s, parity = int.from_bytes(vs, "big") & ((1 << 255) - 1), int.from_bytes(vs, "big") >> 255
+    relay = kit.ship.functions.relayMilestone
+    twin = kit.malleate(sig)
+    high_s = int.from_bytes(twin[32:64], "big")
+    assert high_s > SECP256K1_N // 2
+    refused = {"ECDSAInvalidSignatureS", "ECDSAInvalidSignature", "NotCarrier"}
+    for bad_vs in (_vs(high_s & ((1 << 255) - 1), 1 - parity), _vs(s, 1 - parity)):
+        with pytest.raises(ContractRevert) as err:
+            kit.send(relay(m, 0, deadline, r, bad_vs), "relayer")
+        assert err.value.error_name in refused
+    # Any s above n/2 that vs can carry: ECDSAInvalidSignatureS, whatever the parity bit.
+    for bad_s in (SECP256K1_N // 2 + 1, (1 << 255) - 1):
+        for bit in (0, 1):
+            with kit.reverts("ECDSAInvalidSignatureS"):
+                kit.send(relay(m, 0, deadline, r, _vs(bad_s, bit)), "relayer")
+    # r = 0 (no point): ECDSAInvalidSignature. The genuine signature still works afterwards.
+    with kit.reverts("ECDSAInvalidSignature"):
+        kit.send(relay(m, 0, deadline, b"\0" * 32, vs), "relayer")
+    kit.send(relay(m, 0, deadline, r, vs), "relayer")
+    assert kit.view(routed)["milestones"] == 1
+
+
+def test_b12_compact_signature_round_trips_the_standard_one(kit, routed):
+    """B12: (r, vs) is lossless for every low-s signature; a high-s one is refused off-chain too."""
+    m = kit.milestone(routed, 0, "GTIN", "CNSHA")
+    sig = kit.sign_attestation(m, 0, kit.chain.now() + DAY, "carrier1")
+    assert expand_signature(*kit.compact(sig)) == sig
+    with pytest.raises(InputError, match="malleable"):
+        kit.compact(sig[:32] + (1 << 255 | 1).to_bytes(32, "big") + sig[64:])
+    with pytest.raises(InputError, match="65"):
+        kit.compact(sig[:64])
 
 
 def test_b12_signature_for_other_chain_or_contract_reverts(kit, routed):
@@ -267,41 +308,111 @@ def test_b12_signature_for_other_chain_or_contract_reverts(kit, routed):
     m = kit.milestone(routed, 0, "GTIN", "CNSHA")
     deadline = kit.chain.now() + DAY
     for domain in ({"chain_id": 1}, {"contract": kit.tokens["MockToken"].address}):
-        sig = kit.sign_attestation(m, 0, deadline, "carrier1", **domain)
+        r, vs = kit.compact(kit.sign_attestation(m, 0, deadline, "carrier1", **domain))
         with kit.reverts("NotCarrier"):
-            kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, sig), "relayer")
+            kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, r, vs), "relayer")
 
 
 def test_b13_batch_mixes_direct_and_signed_entries(kit, routed):
-    """B13: direct (empty signature) and signed entries in one transaction."""
-    deadline = kit.chain.now() + DAY
+    """B13: direct (r = vs = 0) and signed entries in one transaction."""
     m0 = kit.milestone(routed, 0, "GTIN", "CNSHA")
     m1 = kit.milestone(routed, 0, "LOAD", "CNSHA")
     m2 = kit.milestone(routed, 0, "DEPA", "CNSHA")
-    signed = kit.sign_attestation(m1, 1, deadline, "carrier1")
-    entries = [(m0, 0, 0, b""), (m1, 1, deadline, signed), (m2, 0, 0, b"")]
+    entries = [kit.direct_entry(m0), kit.signed_entry(m1, "carrier1", 1), kit.direct_entry(m2)]
     receipt = kit.send(kit.ship.functions.recordBatch(entries), "carrier1")
 
-    assert len(kit.events(receipt, "MilestoneRecorded")) == 3
+    events = kit.events(receipt, "MilestoneRecorded")
+    assert [_record_word(e["record"])["relayed"] for e in events] == [0, 1, 0]
     assert kit.view(routed)["milestones"] == 3 and kit.view(routed)["released"] == 2 * 10**17
 
 
+def test_b13_batch_signed_entries_checked_like_relayed_ones(kit, routed):
+    """B13: in a batch a signed entry is an attestation: expiry, nonce, signer, malleability."""
+    m0 = kit.milestone(routed, 0, "GTIN", "CNSHA")
+    batch = kit.ship.functions.recordBatch
+    expired = kit.signed_entry(m0, "carrier1", 0, deadline=kit.chain.now() - 1)
+    with kit.reverts("AttestationExpired"):
+        kit.send(batch([expired]), "relayer")
+    with kit.reverts("BadNonce", routed, 3, 0):
+        kit.send(batch([kit.signed_entry(m0, "carrier1", 3)]), "relayer")
+    with kit.reverts("NotCarrier", routed, 0, kit.addr("carrier2"), kit.addr("carrier1")):
+        kit.send(batch([kit.signed_entry(m0, "carrier2", 0)]), "relayer")
+    m, nonce, deadline, r, vs = kit.signed_entry(m0, "carrier1", 0)
+    high = _vs(SECP256K1_N // 2 + 1, int.from_bytes(vs, "big") >> 255)
+    with kit.reverts("ECDSAInvalidSignatureS"):
+        kit.send(batch([(m, nonce, deadline, r, high)]), "relayer")
+    # r alone or vs alone being zero is still a signature, not a direct entry.
+    with kit.reverts("ECDSAInvalidSignature"):
+        kit.send(batch([(m, nonce, deadline, b"\0" * 32, vs)]), "carrier1")
+    with kit.reverts("ECDSAInvalidSignature"):
+        kit.send(batch([(m, nonce, deadline, r, b"\0" * 32)]), "carrier1")
+    kit.send(batch([(m, nonce, deadline, r, vs)]), "relayer")
+    assert kit.view(routed)["milestones"] == 1
+
+
 def test_b13_batch_with_one_bad_entry_reverts_entirely(kit, routed):
-    """B13: all or nothing."""
-    entries = [
-        (kit.milestone(routed, 0, "GTIN", "CNSHA"), 0, 0, b""),
-        (kit.milestone(routed, 0, "ARRI", "SGSIN"), 0, 0, b""),
-    ]
+    """B13: all or nothing, in both batch forms."""
+    good = kit.milestone(routed, 0, "GTIN", "CNSHA")
+    bad = kit.milestone(routed, 0, "ARRI", "SGSIN")
     with kit.reverts("CodeOutOfOrder"):
-        kit.send(kit.ship.functions.recordBatch(entries), "carrier1")
+        kit.send(
+            kit.ship.functions.recordBatch([kit.direct_entry(good), kit.direct_entry(bad)]),
+            "carrier1",
+        )
+    with kit.reverts("CodeOutOfOrder"):
+        kit.send(kit.ship.functions.recordMilestones([good, bad]), "carrier1")
     assert kit.view(routed)["milestones"] == 0
 
 
 def test_b13_batch_direct_entry_by_non_carrier_reverts(kit, routed):
-    """B13/B31: a relayer cannot submit direct entries for a carrier."""
-    entries = [(kit.milestone(routed, 0, "GTIN", "CNSHA"), 0, 0, b"")]
-    with kit.reverts("NotCarrier"):
-        kit.send(kit.ship.functions.recordBatch(entries), "relayer")
+    """B13/B31: a relayer cannot submit direct entries for a carrier, in either batch form."""
+    m = kit.milestone(routed, 0, "GTIN", "CNSHA")
+    with kit.reverts("NotCarrier", routed, 0, kit.addr("relayer"), kit.addr("carrier1")):
+        kit.send(kit.ship.functions.recordBatch([kit.direct_entry(m)]), "relayer")
+    for who in ("relayer", "carrier2", "seller", "buyer"):
+        with kit.reverts("NotCarrier", routed, 0, kit.addr(who), kit.addr("carrier1")):
+            kit.send(kit.ship.functions.recordMilestones([m]), who)
+
+
+def test_b13_record_milestones_direct_batch(kit, routed):
+    """B13: recordMilestones records the sender's own milestones in order, across legs and
+    shipments, releasing tranches as it goes; an empty batch records nothing."""
+    other = kit.open()
+    kit.commit(other)
+    ms = [
+        kit.milestone(routed, 0, "GTIN", "CNSHA"),
+        kit.milestone(other, 0, "GTIN", "CNSHA"),
+        kit.milestone(routed, 0, "DEPA", "CNSHA"),
+        kit.milestone(routed, 0, "ARRI", "SGSIN", cls="EST", t=kit.chain.now() + DAY),
+    ]
+    receipt = kit.send(kit.ship.functions.recordMilestones(ms), "carrier1")
+
+    events = kit.events(receipt, "MilestoneRecorded")
+    assert [e["shipmentId"] for e in events] == [routed, other, routed, routed]
+    assert {_record_word(e["record"])["relayed"] for e in events} == {0}
+    assert kit.view(routed)["milestones"] == 3 and kit.view(other)["milestones"] == 1
+    assert kit.view(routed)["released"] == 2 * 10**17 and kit.view(routed)["legPhase"] == 1
+    kit.send(kit.ship.functions.recordMilestones([]), "outsider")
+    assert kit.view(routed)["milestones"] == 3
+
+
+def test_b7_malformed_batch_calldata_reverts(kit, routed):
+    """B7/B13: out-of-type values inside either batch are refused like Solidity's decoder would."""
+    m = kit.milestone(routed, 0, "GTIN", "CNSHA")
+    cases = [
+        # recordMilestones: offset, length, then the Milestone words; code 9 does not exist.
+        (kit.ship.functions.recordMilestones([m]), 4 + 0x40 + 0x40 + 31, 9),
+        # recordBatch: offset, length, then milestone (6 words), nonce, deadline, r, vs; a nonce
+        # above uint32 (its word's top byte set) after the digest was already hashed from calldata.
+        (kit.ship.functions.recordBatch([kit.signed_entry(m, "carrier1", 0)]), 4 + 0x40 + 0xC0, 1),
+    ]
+    for fn, offset, value in cases:
+        data = bytearray(bytes.fromhex(fn._encode_transaction_data()[2:]))
+        data[offset] = value
+        tx = {"to": kit.ship.address, "data": bytes(data), "from": kit.addr("carrier1")}
+        with pytest.raises(Exception):  # noqa: B017,PT011 - bare revert, no error data
+            kit.chain.w3.eth.call(tx)
+    assert kit.view(routed)["milestones"] == 0
 
 
 def test_b7_malformed_milestone_calldata_reverts(kit, routed):

@@ -176,7 +176,7 @@ class ShipmentsMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.ids)
     @rule(
         data=st.data(),
-        how=st.sampled_from(("direct", "direct", "relayed", "batch", "wrong")),
+        how=st.sampled_from(("direct", "direct", "relayed", "batch", "direct_batch", "wrong")),
         repeat=st.integers(1, 3),
     )
     def milestone(self, data, how, repeat):
@@ -197,12 +197,19 @@ class ShipmentsMachine(RuleBasedStateMachine):
         if how == "direct":
             self._tx(ship.recordMilestone(m), carrier)
         elif how == "relayed":
-            deadline = self.kit.chain.now() + DAY
-            sig = self.kit.sign_attestation(m, v["milestones"], deadline, carrier)
-            self._tx(ship.relayMilestone(m, v["milestones"], deadline, sig), "relayer")
+            entry = self.kit.signed_entry(m, carrier, v["milestones"])
+            self._tx(ship.relayMilestone(*entry), "relayer")
         elif how == "batch":
+            # A signed EST, then the ACT directly, in one mixed batch.
             est = (sid, leg, CODES[code], 1, lc(loc), self.kit.chain.now() + DAY)
-            self._tx(ship.recordBatch([(est, 0, 0, b""), (m, 0, 0, b"")]), carrier)
+            entries = [
+                self.kit.signed_entry(est, carrier, v["milestones"]),
+                self.kit.direct_entry(m),
+            ]
+            self._tx(ship.recordBatch(entries), carrier)
+        elif how == "direct_batch":
+            est = (sid, leg, CODES[code], 1, lc(loc), self.kit.chain.now() + DAY)
+            self._tx(ship.recordMilestones([est, m]), carrier)
         else:
             wrong = data.draw(st.sampled_from(("outsider", "carrier1", "carrier2", "carrier3")))
             bad = (

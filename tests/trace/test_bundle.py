@@ -46,6 +46,19 @@ def test_bundle_carries_signatures_and_transactions(full):
     assert bundle["routes"][0]["network_hash"] == "0x" + "42" * 32
 
 
+def test_history_gives_back_standard_signatures(tl, full):
+    """Calls carry EIP-2098 (r, vs); the history and the bundle give the 65-byte r ‖ s ‖ v form,
+    the one that verifies offline (the bundle's check recovers it to the carrier)."""
+    b, bundle = full
+    events = tl.history(b.sid, signatures=True)
+    signed = {e.seq: e.signature for e in events if e.signature}
+    assert signed == {m["seq"]: m["signature"] for m in bundle["milestones"] if m["relayed"]}
+    ((seq, sig),) = signed.items()
+    assert len(sig) == 2 + 130 and sig[-2:] in ("1b", "1c")
+    assert [e.seq for e in events if e.relayed] == [seq]
+    assert verify_bundle(bundle) == []
+
+
 def _set(path, value_fn):
     def mutate(b):
         *keys, last = path
