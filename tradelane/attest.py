@@ -21,6 +21,7 @@ __all__ = [
     "ATTESTATION_TYPES",
     "sign_milestone",
     "recover_signer",
+    "signer_of",
     "to_entry",
     "compact_signature",
     "expand_signature",
@@ -121,20 +122,30 @@ def _milestone_from(data: dict) -> Milestone:
         raise InputError(f"attestation milestone is malformed: missing or bad {err}") from err
 
 
-def recover_signer(attestation: dict) -> str:
-    """The address that signed `attestation` (raises InputError if it cannot be recovered)."""
-    m = _milestone_from(attestation["milestone"])
-    typed = _typed(
-        attestation["chain_id"],
-        attestation["contract"],
-        m,
-        attestation["nonce"],
-        attestation["deadline"],
-    )
+def signer_of(
+    chain_id: int, contract: str, m: Milestone, nonce: int, deadline: int, signature: str
+) -> str:
+    """The address whose 65-byte `signature` (0x hex) attests `m` with `nonce` and `deadline`.
+
+    Raises InputError when no address can be recovered.
+    """
+    typed = _typed(chain_id, contract, m, nonce, deadline)
     try:
-        return Account.recover_message(typed, signature=bytes.fromhex(attestation["signature"][2:]))
+        return Account.recover_message(typed, signature=bytes.fromhex(signature[2:]))
     except Exception as err:  # noqa: BLE001 - any failure means the signature is unusable
         raise InputError(f"attestation signature cannot be recovered: {err}") from err
+
+
+def recover_signer(attestation: dict) -> str:
+    """The address that signed `attestation` (raises InputError if it cannot be recovered)."""
+    return signer_of(
+        attestation["chain_id"],
+        attestation["contract"],
+        _milestone_from(attestation["milestone"]),
+        attestation["nonce"],
+        attestation["deadline"],
+        attestation["signature"],
+    )
 
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

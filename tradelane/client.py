@@ -441,13 +441,10 @@ def _legs_with_actuals(raw_legs: list, events: list[MilestoneEvent]) -> list[Leg
         times: dict[str, int] = {}
         for e in events:
             m = e.milestone
-            if m.leg != i or m.code not in (Code.DEPA, Code.ARRI):
+            if m.leg != i or m.code not in (Code.DEPA, Code.ARRI) or m.classifier == Classifier.PLN:
                 continue
-            kind = ("actual_" if m.classifier == Classifier.ACT else "estimated_") + (
-                "departure" if m.code == Code.DEPA else "arrival"
-            )
-            if m.classifier in (Classifier.ACT, Classifier.EST):
-                times[kind] = m.event_time
+            kind = "actual" if m.classifier == Classifier.ACT else "estimated"
+            times[f"{kind}_{'departure' if m.code == Code.DEPA else 'arrival'}"] = m.event_time
         legs.append(
             LegView(
                 index=i,
@@ -465,7 +462,7 @@ def _legs_with_actuals(raw_legs: list, events: list[MilestoneEvent]) -> list[Leg
 
 
 def _next_expected(v: dict, legs: list[LegView], state: State) -> tuple[str | None, int | None]:
-    if state not in (State.ROUTED,) or not legs:
+    if state != State.ROUTED or not legs:
         if state == State.DELIVERED:
             return "buyer confirmation (or finalize after the grace period)", None
         return None, None

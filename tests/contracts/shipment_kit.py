@@ -16,7 +16,7 @@ from eth_utils import keccak
 from web3.logs import DISCARD
 
 from tradelane.attest import compact_signature as compact
-from tradelane.chain import Chain, connect
+from tradelane.chain import DEV_NAMES, Chain, connect
 from tradelane.contracts import deploy
 from tradelane.errors import ContractRevert
 
@@ -55,6 +55,10 @@ ZERO32 = b"\0" * 32
 def lc(code: str) -> bytes:
     """A UN/LOCODE as the contract's bytes5."""
     return code.encode().ljust(5, b"\0")
+
+
+# The route hash and the EIP-712 types below are written out again on purpose: the contract
+# tests check Solidity against an independent encoding, not against the client's own code.
 
 
 def route_hash(legs) -> bytes:
@@ -353,17 +357,7 @@ def _view_components(abi):
 
 
 TOKENS = ("MockToken", "NoReturnToken", "FeeToken", "BlacklistToken")
-PARTIES = (
-    "buyer",
-    "seller",
-    "carrier1",
-    "carrier2",
-    "carrier3",
-    "arbiter",
-    "operator",
-    "relayer",
-    "outsider",
-)
+PARTIES = tuple(name for name in DEV_NAMES if name != "deployer")
 
 
 def build_kit(chain: Chain | None = None, supply: int = 10**30) -> Kit:

@@ -21,21 +21,10 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from shipment_kit import CODES, DAY, Kit, lc, route_hash
+from shipment_kit import CODES, DAY, PARTIES, Kit, lc, route_hash
 
 from tradelane.errors import ChainError, ContractRevert
 
-PARTIES = (
-    "buyer",
-    "seller",
-    "carrier1",
-    "carrier2",
-    "carrier3",
-    "arbiter",
-    "operator",
-    "relayer",
-    "outsider",
-)
 TOKENS = ("ETH", "MockToken", "FeeToken")
 PORTS = ("CNSHA", "SGSIN", "EGPSD", "NLRTM")
 FINAL = {5, 6, 7}

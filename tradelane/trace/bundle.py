@@ -380,22 +380,7 @@ def _check_transaction(name, m, x, chain_id, contract, problems) -> None:
 
 
 def _signer(m: Milestone, x: dict, chain_id: int, contract: str) -> str | None:
-    attestation = {
-        "chain_id": chain_id,
-        "contract": contract,
-        "milestone": {
-            "shipment_id": m.shipment_id,
-            "leg": m.leg,
-            "code": m.code.name,
-            "classifier": m.classifier.name,
-            "location": m.location,
-            "event_time": m.event_time,
-        },
-        "nonce": x["nonce"],
-        "deadline": x["deadline"],
-        "signature": x["signature"],
-    }
     try:
-        return attest.recover_signer(attestation)
+        return attest.signer_of(chain_id, contract, m, x["nonce"], x["deadline"], x["signature"])
     except InputError:
         return None
