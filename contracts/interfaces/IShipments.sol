@@ -153,7 +153,7 @@ interface IShipments {
     /// `head` is the hash-chain head after this milestone.
     event MilestoneRecorded(uint256 indexed shipmentId, address indexed carrier, bytes32 record, bytes24 head);
     event TrancheReleased(uint256 indexed shipmentId, uint8 indexed tranche, uint256 amount);
-    event Delivered(uint256 indexed shipmentId, uint40 at);
+    event Delivered(uint256 indexed shipmentId, uint40 deliveredAt);
     event Completed(uint256 indexed shipmentId, uint256 amount);
     event Refunded(uint256 indexed shipmentId, uint256 amount);
     event DisputeOpened(uint256 indexed shipmentId, address indexed by);
