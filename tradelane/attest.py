@@ -14,7 +14,7 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from .errors import InputError
+from .errors import InputError, read_json
 from .model import Classifier, Code, Milestone, parse_locode
 
 __all__ = [
@@ -199,12 +199,7 @@ def write_attestation(attestation: dict, path: str | Path) -> Path:
 def load_attestation(path: str | Path) -> dict:
     """Read and shape-check an attestation file; one clear error if it is not one."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError as err:
-        raise InputError(f"attestation file {path} does not exist") from err
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"attestation file {path} is not JSON") from err
+    data = read_json(path, "attestation")
     required = {"format", "chain_id", "contract", "milestone", "nonce", "deadline", "signature"}
     if not isinstance(data, dict) or not required <= data.keys():
         missing = sorted(required - (data.keys() if isinstance(data, dict) else set()))

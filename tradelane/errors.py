@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from json import JSONDecodeError, loads
+from pathlib import Path
+
 
 class TradelaneError(Exception):
     """Base class for every error Tradelane reports to a user."""
@@ -38,3 +41,14 @@ class InputError(TradelaneError, ValueError):
 
 class NotFoundError(InputError, LookupError):
     """Raised when a well-formed shipment id or trace code names nothing on this chain."""
+
+
+def read_json(path: str | Path, what: str):
+    """The JSON in file `path`; an InputError names the `what` file if missing or not JSON."""
+    path = Path(path)
+    try:
+        return loads(path.read_text())
+    except (FileNotFoundError, IsADirectoryError) as err:
+        raise InputError(f"{what} file {path} does not exist") from err
+    except (JSONDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{what} file {path} is not JSON") from err

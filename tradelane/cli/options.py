@@ -24,7 +24,7 @@ from rich.console import Console
 
 from ..chain import DEV_NAMES, Chain, connect
 from ..client import Tradelane
-from ..errors import InputError
+from ..errors import InputError, read_json
 
 __all__ = [
     "rpc_option",
@@ -119,12 +119,7 @@ def signer(chain: Chain, spec: str | None, *, role: str = "account") -> LocalAcc
 
 
 def load_keystore(path: Path) -> LocalAccount:
-    try:
-        keystore = json.loads(path.read_text())
-    except FileNotFoundError as err:
-        raise InputError(f"keystore file {path} does not exist") from err
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"keystore file {path} is not JSON") from err
+    keystore = read_json(path, "keystore")
     if not isinstance(keystore, dict) or "crypto" not in {k.lower() for k in keystore}:
         raise InputError(f"{path} is not an encrypted keystore (no 'crypto' section)")
     password = os.environ.get(PASSWORD_ENV)

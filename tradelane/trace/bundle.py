@@ -29,7 +29,7 @@ from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
 from .. import attest
-from ..errors import InputError
+from ..errors import InputError, read_json
 from ..model import (
     DESTINATION_SIDE,
     ORIGIN_SIDE,
@@ -148,15 +148,7 @@ def _same(mt: tuple, m: Milestone) -> bool:
 
 def load_bundle(path) -> dict:
     """Read a bundle file; one clear error if it is not JSON or not a bundle."""
-    from pathlib import Path
-
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError as err:
-        raise InputError(f"bundle file {path} does not exist") from err
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"bundle file {path} is not JSON") from err
+    data = read_json(path, "bundle")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         got = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise InputError(f"bundle file {path} is not a Tradelane proof bundle (format {got!r})")
