@@ -220,3 +220,31 @@ def test_transaction_not_mined_within_the_timeout(invoke, tmp_path):
 
     one_line_error(result, "not mined within", "re-run")
     assert not (tmp_path / "deployments.json").exists()
+
+
+@pytest.fixture(scope="module")
+def token(tl) -> str:
+    """A plain ERC-20 on the session's anvil; the buyer holds 5 whole tokens."""
+    from tradelane.contracts import deploy
+
+    erc20, _ = deploy(tl.chain, "MockToken", "Test USD", "TUSD")
+    tl.chain.send(erc20.functions.mint(tl.chain.address("buyer"), 5 * 10**18), "deployer")
+    return erc20.address
+
+
+def test_insufficient_token_balance(invoke, token):
+    result = invoke("ship", "CNSHA", "NLRTM", "--token", token, "--amount", "7", "--new", ok=False)
+
+    one_line_error(result, "token balance", "is below")
+
+
+def test_erc20_escrow_is_approved_and_funded_by_ship(invoke, tl, token):
+    before = tl.count()
+
+    result = invoke("ship", "CNSHA", "NLRTM", "--token", token, "--amount", "2", "--new", "--json")
+
+    assert tl.count() == before + 1
+    view = tl.view(tl.count())
+    assert view["token"] == token
+    assert view["deposited"] == view["held"] == 2 * 10**18
+    assert json.loads(result.output)["shipment_id"] == tl.count()
