@@ -6,10 +6,13 @@ the chain across restarts (anvil dumps it on a clean stop and every second).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -22,6 +25,7 @@ __all__ = ["ANVIL", "Anvil", "free_port", "CHAIN_ID"]
 
 ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
 CHAIN_ID = 31337
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def free_port() -> int:
@@ -38,6 +42,17 @@ def _answers(url: str) -> bool:
         return reply.ok
     except requests.RequestException:
         return False
+
+
+def _stop_with_parent() -> None:
+    """In the child, before exec: ask Linux to SIGTERM it when the process that started it dies.
+
+    So a test run or `tradelane node` that is killed outright leaves no anvil behind (the npm
+    wrapper forwards SIGTERM to the anvil binary). Elsewhere this is a no-op.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Anvil:
@@ -86,6 +101,7 @@ class Anvil:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
+            preexec_fn=_stop_with_parent,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 
 from tradelane.node import _answers, free_port
 
@@ -35,3 +36,27 @@ def test_node_serves_until_interrupted_and_keeps_its_state(tmp_path):
     assert "state saved" in output
     assert state.exists()
     assert "Traceback" not in output
+
+
+def test_anvil_stops_when_its_parent_is_killed_outright(tmp_path):
+    """A test run or `tradelane node` that dies by SIGKILL leaves no anvil listening behind."""
+    port = free_port()
+    state = str(tmp_path / "state.json")
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "tradelane.cli", "node", "--port", str(port), "--state", state],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    for line in parent.stdout:
+        if "Ctrl-C" in line:
+            break
+    assert _answers(f"http://127.0.0.1:{port}")
+
+    parent.kill()
+    parent.wait(timeout=10)
+
+    deadline = time.monotonic() + 15
+    while _answers(f"http://127.0.0.1:{port}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _answers(f"http://127.0.0.1:{port}")
