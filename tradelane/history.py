@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from eth_abi import decode as abi_decode
+from eth_utils import keccak
+
 from .attest import expand_signature
 from .model import MilestoneEvent, genesis_head, next_head, unpack_record
 
 if TYPE_CHECKING:
     from .client import Tradelane
 
-__all__ = ["read", "verify", "verify_chain"]
+__all__ = ["read", "verify", "verify_chain", "milestone_entries"]
 
 
 def read(tl: Tradelane, shipment_id: int, *, signatures: bool = False) -> list[MilestoneEvent]:
@@ -47,28 +50,17 @@ def read(tl: Tradelane, shipment_id: int, *, signatures: bool = False) -> list[M
 
 
 def _signatures(tl: Tradelane, logs) -> dict[tuple[int, int], str]:
-    """Carrier signatures of relayed milestones (65-byte hex), recovered from the transactions'
-    input: `relayMilestone` and the signed entries of `recordBatch` (`recordMilestones` and
-    `recordMilestone` carry none)."""
+    """Carrier signatures of relayed milestones (65-byte hex), by (shipment id, nonce), read
+    from the transactions' input (`recordMilestone` and `recordMilestones` carry none)."""
     found: dict[tuple[int, int], str] = {}
     for tx_hash in {log["transactionHash"] for log in logs}:
-        tx = tl.chain.w3.eth.get_transaction(tx_hash)
         try:
-            fn, params = tl.contract.decode_function_input(tx["input"])
+            entries = milestone_entries(tl.chain.w3.eth.get_transaction(tx_hash)["input"])
         except ValueError:
             continue
-        if fn.fn_name == "relayMilestone":
-            entries = [params]
-        elif fn.fn_name == "recordBatch":
-            entries = params["entries"]
-        else:
-            continue
-        for entry in entries:  # web3 decodes structs as dicts keyed by field name
-            r, vs = bytes(entry["r"]), bytes(entry["vs"])
-            if any(r) or any(vs):  # r = vs = 0 marks a direct batch entry
-                key = (int(entry["milestone"]["shipmentId"]), int(entry["nonce"]))
-                # The call carries the EIP-2098 (r, vs) form; exports keep the standard r ‖ s ‖ v.
-                found[key] = "0x" + expand_signature(r, vs).hex()
+        for milestone, nonce, _deadline, signature in entries:
+            if signature:
+                found[(int(milestone[0]), int(nonce))] = "0x" + signature.hex()
     return found
 
 
@@ -106,3 +98,45 @@ def verify(
     if expected != "0x" + view["head"].hex():
         return False, "the history read from the logs does not end at the on-chain head"
     return True, None
+
+
+# -- milestone calldata ------------------------------------------------------------------
+
+_M = "(uint64,uint8,uint8,uint8,bytes5,uint40)"
+_CALLS = {
+    "recordMilestone": [_M],
+    "relayMilestone": [_M, "uint32", "uint40", "bytes32", "bytes32"],
+    "recordMilestones": [f"{_M}[]"],
+    "recordBatch": [f"({_M},uint32,uint40,bytes32,bytes32)[]"],
+}
+_SELECTORS = {keccak(text=f"{n}({','.join(t)})")[:4]: (n, t) for n, t in _CALLS.items()}
+
+
+def _signature(r: bytes, vs: bytes) -> bytes:
+    """The standard 65-byte signature of a call's EIP-2098 (r, vs); b"" for r = vs = 0 (direct)."""
+    return expand_signature(r, vs) if any(r) or any(vs) else b""
+
+
+def milestone_entries(data: bytes) -> list[tuple[tuple, int, int, bytes]]:
+    """(milestone tuple, nonce, deadline, signature) for each milestone a call's input carries.
+
+    Signatures travel as EIP-2098 (r, vs) and are returned as the standard 65-byte r ‖ s ‖ v;
+    direct entries have an empty signature. Raises ValueError for any other call.
+    """
+    data = bytes(data)
+    selector, body = data[:4], data[4:]
+    if selector not in _SELECTORS:
+        raise ValueError("the transaction is not a milestone call")
+    name, types = _SELECTORS[selector]
+    try:
+        decoded = abi_decode(types, body)
+    except Exception as err:  # noqa: BLE001 - any decoding failure is "malformed"
+        raise ValueError(f"the {name} call data is malformed ({err})") from err
+    if name == "recordMilestone":
+        return [(tuple(decoded[0]), 0, 0, b"")]
+    if name == "recordMilestones":
+        return [(tuple(m), 0, 0, b"") for m in decoded[0]]
+    if name == "relayMilestone":
+        m, nonce, deadline, r, vs = decoded
+        return [(tuple(m), nonce, deadline, _signature(r, vs))]
+    return [(tuple(e[0]), e[1], e[2], _signature(e[3], e[4])) for e in decoded[0]]

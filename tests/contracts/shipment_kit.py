@@ -230,6 +230,12 @@ class Kit:
             "verifyingContract": contract or self.ship.address,
         }
 
+    def _sign(self, types: dict, message: dict, signer, domain: dict) -> bytes:
+        primary = next(name for name in types if name != "EIP712Domain")
+        data = {"types": types, "primaryType": primary, "domain": self.domain(**domain)}
+        typed = encode_typed_data(full_message={**data, "message": message})
+        return self.chain.account(signer).sign_message(typed).signature
+
     def sign_attestation(self, milestone, nonce, deadline, signer, **domain):
         sid, leg, code, cls, loc, t = milestone
         message = {
@@ -242,15 +248,7 @@ class Kit:
             "nonce": nonce,
             "deadline": deadline,
         }
-        data = {
-            "types": ATTESTATION_TYPES,
-            "primaryType": "Attestation",
-            "domain": self.domain(**domain),
-            "message": message,
-        }
-        return (
-            self.chain.account(signer).sign_message(encode_typed_data(full_message=data)).signature
-        )
+        return self._sign(ATTESTATION_TYPES, message, signer, domain)
 
     def sign_amendment(
         self, sid, old_hash, from_leg, new_hash, network, deadline, signer, **domain
@@ -263,15 +261,7 @@ class Kit:
             "networkHash": network,
             "deadline": deadline,
         }
-        data = {
-            "types": AMENDMENT_TYPES,
-            "primaryType": "Amendment",
-            "domain": self.domain(**domain),
-            "message": message,
-        }
-        return (
-            self.chain.account(signer).sign_message(encode_typed_data(full_message=data)).signature
-        )
+        return self._sign(AMENDMENT_TYPES, message, signer, domain)
 
     @staticmethod
     def malleate(signature: bytes) -> bytes:

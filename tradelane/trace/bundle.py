@@ -30,6 +30,7 @@ from eth_utils import keccak, to_checksum_address
 
 from .. import attest
 from ..errors import InputError, read_json
+from ..history import milestone_entries
 from ..model import (
     DESTINATION_SIDE,
     ORIGIN_SIDE,
@@ -129,7 +130,7 @@ def _milestone(e, prev_head: str, raw: str | None) -> dict:
         "transaction": raw,
     }
     if e.relayed and raw:
-        for mt, nonce, deadline, sig in onchain.milestone_entries(onchain.decode_raw(raw)["data"]):
+        for mt, nonce, deadline, sig in milestone_entries(onchain.decode_raw(raw)["data"]):
             if sig and _same(mt, m) and nonce == e.seq:
                 entry.update(signature="0x" + sig.hex(), nonce=nonce, deadline=deadline)
     return entry
@@ -338,7 +339,7 @@ def _check_transaction(name, m, x, chain_id, contract, problems) -> None:
         return
     try:
         tx = onchain.decode_raw(raw)
-        entries = onchain.milestone_entries(tx["data"])
+        entries = milestone_entries(tx["data"])
     except ValueError as err:
         problems.append(f"{name}: {err}")
         return

@@ -51,7 +51,7 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
     if routes:
         out.extend(_planned(key, ref, routes[-1]))
     for e in events:
-        route = _route_at(routes, (e.block_number, e.log_index))
+        route = onchain.route_in_force(routes, (e.block_number, e.log_index))
         leg = route.legs[e.milestone.leg] if route else None
         if leg is None:
             omitted.append({"seq": e.seq, "reason": "no committed route before it"})
@@ -76,14 +76,6 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
         "events": out,
         "omitted": omitted,
     }
-
-
-def _route_at(routes, position):
-    current = None
-    for r in routes:
-        if (r.block_number, r.log_index) < position:
-            current = r
-    return current
 
 
 def _base(event_id: str, created: int, happened: int, classifier: str, ref: str) -> dict:

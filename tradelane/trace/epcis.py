@@ -71,7 +71,7 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
         events.extend(_aggregations(items, actual[0], ref))
     shipped = False
     for e in actual:
-        route = _route_at(routes, (e.block_number, e.log_index))
+        route = onchain.route_in_force(routes, (e.block_number, e.log_index))
         first_departure = e.milestone.code == Code.DEPA and not shipped
         shipped = shipped or first_departure
         events.append(_object_event(e, epcs, ref, route, first_departure))
@@ -86,14 +86,6 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
         "instanceIdentifier": f"{ref}:head:0x{view['head'].hex()}",
         "epcisBody": {"eventList": events},
     }
-
-
-def _route_at(routes, position):
-    current = None
-    for r in routes:
-        if (r.block_number, r.log_index) < position:
-            current = r
-    return current
 
 
 def _when(ts: int) -> dict:

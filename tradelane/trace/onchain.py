@@ -16,7 +16,6 @@ from eth_account.typed_transactions import TypedTransaction
 from eth_utils import keccak, to_checksum_address
 from hexbytes import HexBytes
 
-from ..attest import expand_signature
 from ..model import Mode
 
 if TYPE_CHECKING:
@@ -119,6 +118,15 @@ def routes(tl: Tradelane, shipment_id: int) -> list[RouteCommit]:
     ]
 
 
+def route_in_force(routes: list[RouteCommit], position: tuple[int, int]) -> RouteCommit | None:
+    """The route committed last before log `position` (block number, log index), if any."""
+    current = None
+    for r in routes:
+        if (r.block_number, r.log_index) < position:
+            current = r
+    return current
+
+
 def items_commit(tl: Tradelane, shipment_id: int) -> dict | None:
     """Where the items root was committed by `commitItems` (None: at opening, or never)."""
     logs = _logs(tl, "ItemsCommitted", shipment_id)
@@ -192,46 +200,3 @@ def _addr(value) -> str | None:
     if not value:
         return None
     return to_checksum_address(value if isinstance(value, str) else bytes(value))
-
-
-# -- milestone calldata ------------------------------------------------------------------
-
-_M = "(uint64,uint8,uint8,uint8,bytes5,uint40)"
-_CALLS = {
-    "recordMilestone": [_M],
-    "relayMilestone": [_M, "uint32", "uint40", "bytes32", "bytes32"],
-    "recordMilestones": [f"{_M}[]"],
-    "recordBatch": [f"({_M},uint32,uint40,bytes32,bytes32)[]"],
-}
-_SELECTORS = {keccak(text=f"{n}({','.join(t)})")[:4]: (n, t) for n, t in _CALLS.items()}
-
-
-def _signature(r: bytes, vs: bytes) -> bytes:
-    """The standard 65-byte signature of a call's EIP-2098 (r, vs); b"" for r = vs = 0 (direct)."""
-    return expand_signature(r, vs) if any(r) or any(vs) else b""
-
-
-def milestone_entries(data: bytes) -> list[tuple[tuple, int, int, bytes]]:
-    """(milestone tuple, nonce, deadline, signature) for each milestone a call's input carries.
-
-    Signatures travel as EIP-2098 (r, vs) and are returned as the standard 65-byte r ‖ s ‖ v;
-    direct entries have an empty signature. Raises ValueError for any other call.
-    """
-    from eth_abi import decode as abi_decode
-
-    selector, body = bytes(data[:4]), bytes(data[4:])
-    if selector not in _SELECTORS:
-        raise ValueError("the transaction is not a milestone call")
-    name, types = _SELECTORS[selector]
-    try:
-        decoded = abi_decode(types, body)
-    except Exception as err:  # noqa: BLE001 - any decoding failure is "malformed"
-        raise ValueError(f"the {name} call data is malformed ({err})") from err
-    if name == "recordMilestone":
-        return [(tuple(decoded[0]), 0, 0, b"")]
-    if name == "recordMilestones":
-        return [(tuple(m), 0, 0, b"") for m in decoded[0]]
-    if name == "relayMilestone":
-        m, nonce, deadline, r, vs = decoded
-        return [(tuple(m), nonce, deadline, _signature(r, vs))]
-    return [(tuple(e[0]), e[1], e[2], _signature(e[3], e[4])) for e in decoded[0]]
