@@ -110,6 +110,16 @@ def _markdown(results: dict) -> str:
         "| --- | --- | ---: |",
     ]
     lines += [f"| {s} | `{k}` | {v:,} |" for s, k, v in _rows(results)]
+    sweep = results.get("gas_sweep")
+    if sweep:
+        lines += [
+            "",
+            "## Every milestone of a leg that moves no money (gas)",
+            "",
+            "| milestone (leg:classifier code@place) | direct | relayed |",
+            "| --- | ---: | ---: |",
+        ]
+        lines += [f"| {k} | {v['direct']:,} | {v['relayed']:,} |" for k, v in sweep.items()]
     formula = results.get("gas_floor", {}).get("formula")
     if formula:
         lines += ["", "## Milestone gas floor", "", formula]

@@ -20,7 +20,7 @@ __all__ = ["run", "calldata_gas", "milestone_floor"]
 FLOOR_FORMULA = (
     "21000 + calldata (4/zero byte, 16/nonzero byte) + 2100 cold SLOAD + 2900 SSTORE update "
     "+ LOG3 (375 + 3*375 + 8*64 for 64 data bytes); relayed: + 3000 ecrecover precompile, over "
-    "its own calldata (milestone, nonce, deadline, EIP-2098 r and vs); batch of n on one "
+    "its own calldata (milestone, deadline, EIP-2098 r and vs); batch of n on one "
     "shipment: one 21000, its calldata, the first slot access cold, then per further item "
     "100 warm SLOAD + 100 SSTORE of a dirty slot, and n LOG3s, divided by n"
 )
@@ -48,6 +48,39 @@ def _data(call) -> bytes:
 
 def _gas(receipt) -> int:
     return int(receipt["gasUsed"])
+
+
+# The milestones of a leg that move no money, in order (leg 0 CNSHA → SGSIN, then the first of
+# leg 1): each branch of the milestone checks (origin side, destination side, INSP at either,
+# a phase change, an estimate, the move to the next leg) is taken at least once.
+SWEEP = (
+    (0, "GTIN", "CNSHA", "ACT"),
+    (0, "LOAD", "CNSHA", "ACT"),
+    (0, "INSP", "CNSHA", "ACT"),
+    (0, "DEPA", "CNSHA", "EST"),
+    (0, "DEPA", "CNSHA", "ACT"),
+    (0, "INSP", "SGSIN", "ACT"),
+    (0, "ARRI", "SGSIN", "ACT"),
+    (0, "DISC", "SGSIN", "ACT"),
+    (0, "GTOT", "SGSIN", "ACT"),
+    (1, "GTIN", "SGSIN", "ACT"),
+)
+
+
+def _sweep(kit) -> dict[str, tuple[int, int]]:
+    """(direct, relayed) gas of each SWEEP milestone, on two shipments without tranches."""
+    direct, relayed = kit.open(tranches=[]), kit.open(tranches=[])
+    kit.commit(direct)
+    kit.commit(relayed)
+    out = {}
+    for nonce, (leg, code, loc, cls) in enumerate(SWEEP):
+        d = _gas(kit.record(direct, leg, code, loc, cls=cls))
+        entry = kit.signed_entry(
+            kit.milestone(relayed, leg, code, loc, cls), f"carrier{leg + 1}", nonce
+        )
+        r = _gas(kit.send(kit.ship.functions.relaySignedMilestone(*entry), "relayer"))
+        out[f"{leg}:{cls} {code}@{loc}"] = (d, r)
+    return out
 
 
 def run() -> dict:
@@ -79,12 +112,19 @@ def run() -> dict:
     kit.record(plain, 0, "GTIN", "CNSHA")
     gas["milestone_depa_no_tranche"] = _gas(kit.record(plain, 0, "DEPA", "CNSHA"))
 
-    # relayed with a signature (a non-triggering ACT)
-    relayed = kit.milestone(sid, 0, "INSP", "SGSIN")
-    entry = kit.signed_entry(relayed, "carrier1", kit.view(sid)["milestones"])
-    relay_call = ship.functions.relayMilestone(*entry)
+    # relayed with a signature: the same milestone as `milestone_direct`, on a twin shipment
+    twin = kit.open(amount=10**18)
+    kit.commit(twin)
+    kit.record(twin, 0, "GTIN", "CNSHA")
+    relayed = kit.milestone(twin, 0, "LOAD", "CNSHA")
+    relay_call = ship.functions.relaySignedMilestone(*kit.signed_entry(relayed, "carrier1", 1))
     relay_data = _data(relay_call)
     gas["milestone_relayed"] = _gas(kit.send(relay_call, "relayer"))
+
+    # every milestone a leg sends that moves no money, direct and relayed: the worst case of each
+    sweep = _sweep(kit)
+    gas["milestone_direct_max"] = max(direct for direct, _ in sweep.values())
+    gas["milestone_relayed_max"] = max(relayed for _, relayed in sweep.values())
 
     # batch of 10 direct milestones on one shipment (the carrier's events of a port call), with the
     # direct-only recordMilestones; then the same through the mixed recordBatch, direct and signed
@@ -135,9 +175,11 @@ def run() -> dict:
         kit.send(ship.functions.resolveDispute(disputed, 10**17), "arbiter")
     )
 
+    gas["shipments_bytecode_bytes"] = len(chain.w3.eth.get_code(ship.address))  # EIP-170: 24 576
     floor = milestone_floor(data)
     return {
         "gas": gas,
+        "gas_sweep": {name: {"direct": d, "relayed": r} for name, (d, r) in sweep.items()},
         "gas_floor": {
             "milestone": floor,
             "milestone_calldata_bytes": len(data),

@@ -40,22 +40,21 @@ abstract contract Milestones is ShipmentStore, EIP712 {
 
     /// @inheritdoc IShipments
     function recordMilestone(Milestone calldata milestone) external {
-        _record(milestone, msg.sender, 0);
+        _record(milestone, 0);
     }
 
     /// @inheritdoc IShipments
-    function relayMilestone(Milestone calldata milestone, uint32 nonce, uint40 deadline, bytes32 r, bytes32 vs)
-        external
-    {
+    function relaySignedMilestone(Milestone calldata milestone, uint40 deadline, bytes32 r, bytes32 vs) external {
         if (deadline < block.timestamp) revert AttestationExpired(deadline, block.timestamp);
-        _record(milestone, ECDSA.recover(_attestationDigest(milestone), r, vs), RELAYED | nonce);
+        (r, vs); // read by {_record}, after `deadline`, as in an {Entry}
+        _record(milestone, RELAYED);
     }
 
     /// @inheritdoc IShipments
     function recordMilestones(Milestone[] calldata milestones) external {
         uint256 n = milestones.length;
         for (uint256 i; i < n; ++i) {
-            _record(milestones[i], msg.sender, IN_BATCH);
+            _record(milestones[i], IN_BATCH);
         }
     }
 
@@ -68,13 +67,11 @@ abstract contract Milestones is ShipmentStore, EIP712 {
             bytes32 vs = e.vs;
             if (r == 0 && vs == 0) {
                 // No signature: the sender reports its own leg.
-                _record(e.milestone, msg.sender, IN_BATCH);
+                _record(e.milestone, IN_BATCH);
             } else {
                 uint40 deadline = e.deadline;
                 if (deadline < block.timestamp) revert AttestationExpired(deadline, block.timestamp);
-                _record(
-                    e.milestone, ECDSA.recover(_attestationDigest(e.milestone), r, vs), IN_BATCH | RELAYED | e.nonce
-                );
+                _record(e.milestone, IN_BATCH | RELAYED);
             }
         }
     }
@@ -85,33 +82,30 @@ abstract contract Milestones is ShipmentStore, EIP712 {
         view
         returns (bytes32)
     {
-        // Hashed from calldata, where `nonce` and `deadline` follow `milestone` (see below).
-        (nonce, deadline);
-        return _attestationDigest(milestone);
+        return _attestationDigest(milestone, nonce, deadline);
     }
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev The EIP-712 digest of the `Attestation` of milestone `m` (B10), whose `nonce` and
-    /// `deadline` are the two calldata words right after it: so they are in {relayMilestone} and
-    /// {attestationDigest} (the next two parameters) and in an {Entry} (the next two fields), and
-    /// the ABI decoder has checked their types there (`e.nonce` / `e.deadline` are read as well).
+    /// @dev The EIP-712 digest of the `Attestation` of milestone `m` at `nonce` with `deadline` (B10).
     ///
     /// hashStruct(Attestation) = keccak256(typeHash ‖ the 8 words): the six Milestone words in calldata
     /// are already the EIP-712 encoding of the first six fields (uintN right-aligned, bytes5
     /// left-aligned); fields outside their types are refused by {_record} before anything is recorded.
     /// The domain (name, version, chain id, this contract) is OpenZeppelin's {EIP712}.
-    ///
-    /// The signer is recovered by OpenZeppelin's {ECDSA-recover} from the EIP-2098 compact signature
-    /// (`r`, `vs` = v's parity bit ‖ s): it refuses a high `s` and a signature that recovers nobody.
-    /// Expiry is checked by the callers; the nonce and the signer being the leg's carrier by {_record}.
-    function _attestationDigest(Milestone calldata m) private view returns (bytes32 digest) {
+    function _attestationDigest(Milestone calldata m, uint256 nonce, uint256 deadline)
+        private
+        view
+        returns (bytes32 digest)
+    {
         bytes32 typeHash = ATTESTATION_TYPEHASH;
         bytes32 domainSeparator = _domainSeparatorV4();
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, typeHash)
-            calldatacopy(add(ptr, 0x20), m, 0x100)
+            calldatacopy(add(ptr, 0x20), m, 0xc0)
+            mstore(add(ptr, 0xe0), nonce)
+            mstore(add(ptr, 0x100), deadline)
             let structHash := keccak256(ptr, 0x120)
             // MessageHashUtils.toTypedDataHash(domainSeparator, structHash), in the same block:
             // keccak256("\x19\x01" ‖ domainSeparator ‖ structHash).
@@ -122,18 +116,66 @@ abstract contract Milestones is ShipmentStore, EIP712 {
         }
     }
 
-    /// @dev Checks and records one milestone reported by `reporter`: msg.sender, or the recovered
-    /// attestation signer when `relayed` has the RELAYED bit (its low 32 bits are then the nonce).
-    /// Outside a batch (no IN_BATCH bit) a milestone that moves no money ends the call (B7–B9).
+    /// @dev Checks and records milestone `m`. Its reporter is msg.sender, or, when `mode` has the
+    /// RELAYED bit, the signer of the carrier's attestation, whose deadline, `r` and `vs` follow `m`
+    /// in calldata: they are {relaySignedMilestone}'s next parameters and an {Entry}'s next fields, and
+    /// the caller has checked the deadline (reading it through the ABI decoder, which checks its
+    /// type). Outside a batch (no IN_BATCH bit) a milestone that moves no money ends the call (B7–B9).
+    ///
+    /// The attestation's nonce is not sent: it is the shipment's milestone count, as in an ERC-2612
+    /// permit, so a signature already recorded, or made for another position in the history,
+    /// recovers someone other than the carrier and fails the reporter check with {NotCarrier}.
+    /// The signer is recovered by OpenZeppelin's {ECDSA-recover} from the EIP-2098 compact
+    /// signature: it refuses a high `s` and a signature that recovers nobody.
     ///
     /// Written in assembly because it is the path every carrier pays for: one cold read of the
     /// progress word, one of the leg word, one update, one LOG3 (see docs/SPECIFICATION.md, "Gas").
     /// Each failed check reverts at once with the interface's custom error (selectors spelled out
     /// below; the behaviour tests decode every one of them), before anything is written.
-    function _record(Milestone calldata m, address reporter, uint256 relayed) private {
+    function _record(Milestone calldata m, uint256 mode) private {
+        uint256 p; // the shipment's progress word
+        assembly {
+            let id := calldataload(m)
+            // The validation Solidity's ABI decoder applies to a Milestone (uint64 id, Code ≤ 8,
+            // Classifier ≤ 2, bytes5 location, uint40 eventTime), as one branch. A leg above 255 needs
+            // no check of its own: it is never the current leg or the next, so LegOutOfOrder follows.
+            if or(
+                or(shr(64, id), gt(calldataload(add(m, 0x40)), 8)),
+                or(gt(calldataload(add(m, 0x60)), 2), or(shl(40, calldataload(add(m, 0x80))), shr(40, calldataload(add(m, 0xa0)))))
+            ) { revert(0, 0) }
+
+            // id < 2**64 (checked above), so the 64-slot strides never overlap.
+            let slot := add(SHIPMENTS_LOCATION, shl(SHIPMENT_STRIDE_SHIFT, id))
+            p := sload(slot)
+            // Unknown (progress 0): UnknownShipment. Closed, or at its 65 535 milestones: WrongState.
+            // The struct's word 33 holds buyer (160 bits) then state. Scratch memory is fine for
+            // the revert data: nothing survives a revert.
+            if or(or(iszero(p), and(p, CLOSED)), eq(and(p, 0xffff0000), 0xffff0000)) {
+                let state := and(shr(160, sload(add(slot, 33))), 0xff)
+                mstore(0x04, id)
+                if iszero(state) {
+                    mstore(0x00, shl(224, 0x546a1142)) // UnknownShipment(uint256)
+                    revert(0x00, 0x24)
+                }
+                mstore(0x00, shl(224, 0x800b0615)) // WrongState(uint256,uint8)
+                mstore(0x24, state)
+                revert(0x00, 0x44)
+            }
+        }
+        address reporter = msg.sender;
+        if (mode & RELAYED != 0) {
+            uint256 deadline;
+            bytes32 r;
+            bytes32 vs;
+            assembly {
+                deadline := calldataload(add(m, 0xc0))
+                r := calldataload(add(m, 0xe0))
+                vs := calldataload(add(m, 0x100))
+            }
+            reporter = ECDSA.recover(_attestationDigest(m, (p >> 16) & 0xffff, deadline), r, vs);
+        }
         uint256 release; // 1: an ACT DEPA/ARRI that releases a tranche; 2: an ACT DROP
         assembly {
-            // Custom-error reverts. Scratch memory is fine: nothing survives a revert.
             function fail2(selector, a, b) {
                 mstore(0x00, shl(224, selector))
                 mstore(0x04, a)
@@ -158,35 +200,7 @@ abstract contract Milestones is ShipmentStore, EIP712 {
             let id := calldataload(m)
             let leg := calldataload(add(m, 0x20))
             let code := calldataload(add(m, 0x40))
-            // The validation Solidity's ABI decoder applies to a Milestone (uint64 id, Code ≤ 8,
-            // Classifier ≤ 2, bytes5 location, uint40 eventTime), as one branch. A leg above 255 needs
-            // no check of its own: it is never the current leg or the next, so LegOutOfOrder follows.
-            if or(
-                or(shr(64, id), gt(code, 8)),
-                or(gt(calldataload(add(m, 0x60)), 2), or(shl(40, calldataload(add(m, 0x80))), shr(40, calldataload(add(m, 0xa0)))))
-            ) { revert(0, 0) }
-
-            // id < 2**64 (checked above), so the 64-slot strides never overlap.
             let slot := add(SHIPMENTS_LOCATION, shl(SHIPMENT_STRIDE_SHIFT, id))
-            let p := sload(slot)
-            // Unknown (progress 0) or closed: UnknownShipment / WrongState. The struct's word 33
-            // holds buyer (160 bits) then state.
-            if or(iszero(p), and(p, CLOSED)) {
-                let state := and(shr(160, sload(add(slot, 33))), 0xff)
-                if iszero(state) {
-                    mstore(0x00, shl(224, 0x546a1142)) // UnknownShipment(uint256)
-                    mstore(0x04, id)
-                    revert(0x00, 0x24)
-                }
-                fail2(0x800b0615, id, state) // WrongState(uint256,uint8)
-            }
-            if and(relayed, RELAYED) {
-                let seq := and(shr(16, p), 0xffff)
-                // BadNonce(uint256,uint32,uint32)
-                if iszero(eq(and(relayed, 0xffffffff), seq)) { fail3(0x6ca814d6, id, and(relayed, 0xffffffff), seq) }
-            }
-            // At most 65 535 milestones per shipment: WrongState.
-            if eq(and(p, 0xffff0000), 0xffff0000) { fail2(0x800b0615, id, and(shr(160, sload(add(slot, 33))), 0xff)) }
             // The current leg, or the next one once the current has arrived (B8).
             let cur := and(shr(8, p), 0xff)
             if iszero(eq(leg, cur)) {
@@ -207,12 +221,11 @@ abstract contract Milestones is ShipmentStore, EIP712 {
             if iszero(eq(reporter, carrier)) { fail4(0xf94437cb, id, leg, reporter, carrier) }
             {
                 // Origin-side codes at the origin, destination-side at the destination, INSP at either.
+                // The leg word holds the origin at bits 160–199 and the destination at 200–239.
                 let loc := calldataload(add(m, 0x80))
-                let from := shl(216, shr(160, word))
-                let expected := shl(216, shr(200, word))
-                if and(shr(code, ORIGIN_SIDE), 1) { expected := from }
+                let expected := shl(216, shr(sub(200, mul(40, and(shr(code, ORIGIN_SIDE), 1))), word))
                 if iszero(eq(loc, expected)) {
-                    if or(iszero(and(shr(code, EITHER_SIDE), 1)), iszero(eq(loc, from))) {
+                    if or(iszero(and(shr(code, EITHER_SIDE), 1)), iszero(eq(loc, shl(216, shr(160, word))))) {
                         fail4(0xfaaa9408, id, leg, loc, expected) // WrongLocation(uint256,uint8,bytes5,bytes5)
                     }
                 }
@@ -222,8 +235,9 @@ abstract contract Milestones is ShipmentStore, EIP712 {
             if iszero(calldataload(add(m, 0x60))) {
                 // ACT: the leg's phase allows the code, time moves forward but not past now (B8, B9).
                 let flags := and(p, 0xff) // phase and flags
-                // Moving on to the next leg: it becomes current, its phase starts afresh.
-                if iszero(eq(leg, cur)) { flags := and(flags, not(PHASE_MASK)) }
+                // Moving on to the next leg (whose predecessor has ARRIVED, checked above): it
+                // becomes current and its phase starts afresh.
+                flags := sub(flags, mul(ARRIVED, iszero(eq(leg, cur))))
                 if iszero(and(shr(add(shl(4, and(flags, PHASE_MASK)), code), ALLOWED), 1)) {
                     fail3(0xbe522534, id, leg, code) // CodeOutOfOrder(uint256,uint8,uint8)
                 }
@@ -256,7 +270,7 @@ abstract contract Milestones is ShipmentStore, EIP712 {
                 ),
                 or(
                     or(shl(152, calldataload(add(m, 0xa0))), shl(112, timestamp())),
-                    or(shl(64, and(p, 0xffff0000)), and(relayed, RELAYED))
+                    or(shl(64, and(p, 0xffff0000)), and(mode, RELAYED))
                 )
             )
             // head' = bytes24(keccak256(head ‖ record ‖ carrier)), hashed in scratch space: the 76
@@ -273,7 +287,7 @@ abstract contract Milestones is ShipmentStore, EIP712 {
             log3(0x00, 0x40, MILESTONE_RECORDED, id, carrier)
             // A single milestone that moves no money is done: end the call here instead of walking
             // back through Solidity's epilogue (nothing is returned, nothing else is pending).
-            if iszero(or(release, and(relayed, IN_BATCH))) { stop() }
+            if iszero(or(release, and(mode, IN_BATCH))) { stop() }
             mstore(0x40, fmp)
         }
         if (release != 0) {

@@ -23,6 +23,7 @@ __all__ = [
     "recover_signer",
     "signer_of",
     "to_entry",
+    "milestone_of",
     "compact_signature",
     "expand_signature",
     "load_attestation",
@@ -108,8 +109,10 @@ def sign_milestone(
     }
 
 
-def _milestone_from(data: dict) -> Milestone:
+def milestone_of(attestation: dict) -> Milestone:
+    """The milestone an attestation (a loaded file's dict) attests."""
     try:
+        data = attestation["milestone"]
         return Milestone(
             shipment_id=int(data["shipment_id"]),
             leg=int(data["leg"]),
@@ -141,7 +144,7 @@ def recover_signer(attestation: dict) -> str:
     return signer_of(
         attestation["chain_id"],
         attestation["contract"],
-        _milestone_from(attestation["milestone"]),
+        milestone_of(attestation),
         attestation["nonce"],
         attestation["deadline"],
         attestation["signature"],
@@ -175,8 +178,9 @@ def expand_signature(r: bytes, vs: bytes) -> bytes:
 
 
 def to_entry(attestation: dict, chain_id: int, contract: str) -> tuple:
-    """The contract's `Entry` tuple (milestone, nonce, deadline, r, vs) for a signed attestation,
-    after checking it is for here. The file's 65-byte signature is passed in EIP-2098 form."""
+    """The contract's `Entry` tuple (milestone, deadline, r, vs) for a signed attestation, after
+    checking it is for here. The file's 65-byte signature is passed in EIP-2098 form; the nonce
+    is not sent: the contract takes the shipment's milestone count (see `Tradelane.relay`)."""
     if attestation.get("format") != FORMAT:
         raise InputError(f"not a Tradelane attestation (format {attestation.get('format')!r})")
     if attestation["chain_id"] != chain_id:
@@ -185,9 +189,9 @@ def to_entry(attestation: dict, chain_id: int, contract: str) -> tuple:
         )
     if Web3.to_checksum_address(attestation["contract"]) != Web3.to_checksum_address(contract):
         raise InputError(f"attestation is for contract {attestation['contract']}, not {contract}")
-    m = _milestone_from(attestation["milestone"])
+    m = milestone_of(attestation)
     r, vs = compact_signature(bytes.fromhex(attestation["signature"][2:]))
-    return (m.as_tuple(), int(attestation["nonce"]), int(attestation["deadline"]), r, vs)
+    return (m.as_tuple(), int(attestation["deadline"]), r, vs)
 
 
 def write_attestation(attestation: dict, path: str | Path) -> Path:
@@ -217,7 +221,7 @@ def load_attestation(path: str | Path) -> dict:
         raise InputError(f"attestation file {path}: {err}") from err
     except ValueError as err:  # not hex
         raise InputError(f"attestation file {path} has a malformed signature ({err})") from err
-    _milestone_from(data["milestone"])
+    milestone_of(data)
     return data
 
 

@@ -285,15 +285,40 @@ class Tradelane:
         )
 
     def relay(self, sender: Who, attestations: Iterable[dict]) -> dict:
-        """Send signed attestations (and/or direct entries) in one batch transaction."""
+        """Send signed attestations in one transaction, in order.
+
+        Each attestation's nonce must be the position its milestone will take in the shipment's
+        history (the contract signs nothing else in: a stale or out-of-order attestation would
+        recover someone other than the carrier), so this is checked first, for all of them,
+        and nothing is sent unless every one fits.
+        """
+        attestations = list(attestations)
         entries = [attest.to_entry(a, self.chain.chain_id, self.address) for a in attestations]
         if not entries:
             raise InputError("nothing to relay: give at least one attestation")
+        self._check_nonces(attestations)
         if len(entries) == 1:
-            call = self.contract.functions.relayMilestone(*entries[0])
+            call = self.contract.functions.relaySignedMilestone(*entries[0])
         else:
             call = self.contract.functions.recordBatch(entries)
         return self.chain.send(call, sender)
+
+    def _check_nonces(self, attestations: list[dict]) -> None:
+        next_seq: dict[int, int] = {}
+        for a in attestations:
+            m = attest.milestone_of(a)
+            sid = m.shipment_id
+            if sid not in next_seq:
+                next_seq[sid] = self.view(sid)["milestones"]
+            nonce = int(a["nonce"])
+            if nonce != next_seq[sid]:
+                raise InputError(
+                    f"the attestation of {m.describe()} on shipment {sid} was signed as "
+                    f"milestone #{nonce}, but it would be recorded as #{next_seq[sid]}: relay "
+                    "attestations in the order they were signed, or have the carrier sign it "
+                    "again (tradelane milestone --sign-only)"
+                )
+            next_seq[sid] += 1
 
     def record_batch(self, carrier: Who, milestones: Iterable[Milestone]) -> dict:
         """The carrier records several of its own milestones in one transaction."""

@@ -7,6 +7,8 @@ proves the history read from the logs is complete, in order and untampered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from eth_abi import decode as abi_decode
@@ -18,7 +20,7 @@ from .model import MilestoneEvent, genesis_head, next_head, unpack_record
 if TYPE_CHECKING:
     from .client import Tradelane
 
-__all__ = ["read", "verify", "verify_chain", "milestone_entries"]
+__all__ = ["read", "verify", "verify_chain", "milestone_entries", "attestations"]
 
 
 def read(tl: Tradelane, shipment_id: int, *, signatures: bool = False) -> list[MilestoneEvent]:
@@ -26,7 +28,6 @@ def read(tl: Tradelane, shipment_id: int, *, signatures: bool = False) -> list[M
         from_block=tl.from_block, argument_filters={"shipmentId": shipment_id}
     )
     logs = sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"]))
-    sigs = _signatures(tl, logs) if signatures else {}
     events = []
     for log in logs:
         args = log["args"]
@@ -43,25 +44,25 @@ def read(tl: Tradelane, shipment_id: int, *, signatures: bool = False) -> list[M
                 tx_hash="0x" + log["transactionHash"].hex().removeprefix("0x"),
                 block_number=log["blockNumber"],
                 log_index=log["logIndex"],
-                signature=sigs.get((shipment_id, seq)),
             )
         )
+    if signatures:
+        found = _signatures(tl, events)
+        events = [replace(e, signature=found.get(e.seq)) for e in events]
     return events
 
 
-def _signatures(tl: Tradelane, logs) -> dict[tuple[int, int], str]:
-    """Carrier signatures of relayed milestones (65-byte hex), by (shipment id, nonce), read
-    from the transactions' input (`recordMilestone` and `recordMilestones` carry none)."""
-    found: dict[tuple[int, int], str] = {}
-    for tx_hash in {log["transactionHash"] for log in logs}:
-        try:
-            entries = milestone_entries(tl.chain.w3.eth.get_transaction(tx_hash)["input"])
-        except ValueError:
-            continue
-        for milestone, nonce, _deadline, signature in entries:
-            if signature:
-                found[(int(milestone[0]), int(nonce))] = "0x" + signature.hex()
-    return found
+def _signatures(tl: Tradelane, events: list[MilestoneEvent]) -> dict[int, str]:
+    """Carrier signatures (65-byte hex) of the relayed milestones among `events`, by seq, read
+    from their transactions' input (`recordMilestone` and `recordMilestones` carry none)."""
+
+    def call_data(tx_hash: str) -> bytes:
+        return tl.chain.w3.eth.get_transaction(tx_hash)["input"]
+
+    return {
+        seq: "0x" + signature.hex()
+        for seq, (_deadline, signature) in attestations(events, call_data).items()
+    }
 
 
 def verify_chain(
@@ -105,9 +106,9 @@ def verify(
 _M = "(uint64,uint8,uint8,uint8,bytes5,uint40)"
 _CALLS = {
     "recordMilestone": [_M],
-    "relayMilestone": [_M, "uint32", "uint40", "bytes32", "bytes32"],
+    "relaySignedMilestone": [_M, "uint40", "bytes32", "bytes32"],
     "recordMilestones": [f"{_M}[]"],
-    "recordBatch": [f"({_M},uint32,uint40,bytes32,bytes32)[]"],
+    "recordBatch": [f"({_M},uint40,bytes32,bytes32)[]"],
 }
 _SELECTORS = {keccak(text=f"{n}({','.join(t)})")[:4]: (n, t) for n, t in _CALLS.items()}
 
@@ -117,11 +118,12 @@ def _signature(r: bytes, vs: bytes) -> bytes:
     return expand_signature(r, vs) if any(r) or any(vs) else b""
 
 
-def milestone_entries(data: bytes) -> list[tuple[tuple, int, int, bytes]]:
-    """(milestone tuple, nonce, deadline, signature) for each milestone a call's input carries.
+def milestone_entries(data: bytes) -> list[tuple[tuple, int, bytes]]:
+    """(milestone tuple, deadline, signature) for each milestone a call's input carries, in order.
 
     Signatures travel as EIP-2098 (r, vs) and are returned as the standard 65-byte r ‖ s ‖ v;
-    direct entries have an empty signature. Raises ValueError for any other call.
+    direct entries have an empty signature and deadline 0. The attestation's nonce is not in
+    the call: it is the milestone's seq. Raises ValueError for any other call.
     """
     data = bytes(data)
     selector, body = data[:4], data[4:]
@@ -133,10 +135,40 @@ def milestone_entries(data: bytes) -> list[tuple[tuple, int, int, bytes]]:
     except Exception as err:  # noqa: BLE001 - any decoding failure is "malformed"
         raise ValueError(f"the {name} call data is malformed ({err})") from err
     if name == "recordMilestone":
-        return [(tuple(decoded[0]), 0, 0, b"")]
+        return [(tuple(decoded[0]), 0, b"")]
     if name == "recordMilestones":
-        return [(tuple(m), 0, 0, b"") for m in decoded[0]]
-    if name == "relayMilestone":
-        m, nonce, deadline, r, vs = decoded
-        return [(tuple(m), nonce, deadline, _signature(r, vs))]
-    return [(tuple(e[0]), e[1], e[2], _signature(e[3], e[4])) for e in decoded[0]]
+        return [(tuple(m), 0, b"") for m in decoded[0]]
+    if name == "relaySignedMilestone":
+        m, deadline, r, vs = decoded
+        return [(tuple(m), deadline, _signature(r, vs))]
+    return [(tuple(e[0]), e[1], _signature(e[2], e[3])) for e in decoded[0]]
+
+
+def attestations(
+    events: list[MilestoneEvent], call_data: Callable[[str], bytes | None]
+) -> dict[int, tuple[int, bytes]]:
+    """(deadline, 65-byte signature) of each relayed milestone among `events`, by seq.
+
+    `call_data(tx_hash)` gives a transaction's input (None if unknown). The contract records a
+    call's milestones in call order, so within one transaction the k-th relayed event of a
+    milestone is the k-th signed entry of that milestone in the call data.
+    """
+    found: dict[int, tuple[int, bytes]] = {}
+    signed: dict[str, dict[tuple, list[tuple[int, bytes]]]] = {}
+    for e in sorted(events, key=lambda e: (e.block_number, e.log_index)):
+        if not e.relayed:
+            continue
+        if e.tx_hash not in signed:
+            signed[e.tx_hash] = {}
+            data = call_data(e.tx_hash)
+            try:
+                entries = milestone_entries(data) if data is not None else []
+            except ValueError:
+                entries = []  # not a direct call to the contract: nothing to read
+            for m, deadline, signature in entries:
+                if signature:
+                    signed[e.tx_hash].setdefault(m, []).append((deadline, signature))
+        queue = signed[e.tx_hash].get(e.milestone.as_tuple())
+        if queue:
+            found[e.seq] = queue.pop(0)
+    return found

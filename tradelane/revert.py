@@ -67,12 +67,10 @@ ERROR_WORDS: dict[str, Callable[..., str]] = {
     ),
     "NotCarrier": lambda sid, leg, signer, carrier: (
         f"{to_checksum_address(signer)} is not the carrier of leg {leg} of shipment {sid} "
-        f"({to_checksum_address(carrier)} is)"
+        f"({to_checksum_address(carrier)} is; an attestation signed for another milestone "
+        "number recovers to a stranger)"
     ),
     "AttestationExpired": lambda deadline, now: f"attestation expired at {deadline} (now {now})",
-    "BadNonce": lambda sid, nonce, exp: (
-        f"attestation nonce {nonce} is stale for shipment {sid}: expected {exp}; sign it again"
-    ),
     "TooEarly": lambda sid, ready: f"too early for shipment {sid}: possible from {ready}",
     "SplitTooLarge": lambda to_buyer, held: f"split {to_buyer} exceeds the {held} held",
     "NothingToWithdraw": lambda payee, token: f"{payee} has nothing to withdraw in {token}",

@@ -92,12 +92,11 @@ interface IShipments {
     }
 
     /// @dev A milestone in a mixed batch (B13). `r` and `vs` both zero: a direct entry, msg.sender
-    /// must be the leg's carrier (nonce and deadline ignored). Otherwise (`r`, `vs`) is the carrier's
-    /// EIP-2098 compact signature of the EIP-712 `Attestation`, whose `nonce` must equal the
-    /// shipment's milestone count when recorded (B10). A static struct: no offsets in calldata.
+    /// must be the leg's carrier (deadline ignored). Otherwise (`r`, `vs`) is the carrier's EIP-2098
+    /// compact signature of the EIP-712 `Attestation` whose nonce is the shipment's milestone count
+    /// when the entry is recorded (B10). A static struct: no offsets in calldata.
     struct Entry {
         Milestone milestone;
-        uint32 nonce;
         uint40 deadline;
         bytes32 r; //  the signature's r
         bytes32 vs; // EIP-2098: the top bit is v - 27, the other 255 bits are s
@@ -191,8 +190,6 @@ interface IShipments {
     error NotCarrier(uint256 shipmentId, uint8 leg, address signer, address carrier);
     /// @dev The attestation expired.
     error AttestationExpired(uint40 deadline, uint256 nowTime);
-    /// @dev The attestation's nonce is not the shipment's milestone count.
-    error BadNonce(uint256 shipmentId, uint32 nonce, uint32 expected);
     /// @dev Too early: `readyAt` is when the call becomes possible.
     error TooEarly(uint256 shipmentId, uint256 readyAt);
     /// @dev The arbiter's split exceeds what is held.
@@ -232,10 +229,11 @@ interface IShipments {
     function recordMilestone(Milestone calldata milestone) external;
 
     /// @notice Anyone relays one carrier-signed attestation (B10–B12).
-    /// @dev (`r`, `vs`) is the EIP-2098 compact form of the carrier's 65-byte signature r ‖ s ‖ v:
+    /// @dev The attestation's nonce is not sent: it is the shipment's milestone count, as with an
+    /// ERC-2612 permit, so a signature for another position in the history recovers someone other
+    /// than the carrier and is refused with {NotCarrier}. (`r`, `vs`) is the EIP-2098 compact form of the carrier's 65-byte signature r ‖ s ‖ v:
     /// `vs = s | (v - 27) << 255`. A high `s` is refused ({ECDSA-ECDSAInvalidSignatureS}).
-    function relayMilestone(Milestone calldata milestone, uint32 nonce, uint40 deadline, bytes32 r, bytes32 vs)
-        external;
+    function relaySignedMilestone(Milestone calldata milestone, uint40 deadline, bytes32 r, bytes32 vs) external;
 
     /// @notice The caller, carrier of each milestone's leg, records several milestones in one
     /// transaction, in order (B13). The direct-only batch: no signature words in calldata.

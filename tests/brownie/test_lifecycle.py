@@ -46,7 +46,7 @@ def test_full_lifecycle_releases_tranche_then_rest_and_seller_withdraws(
         carrier0, chain.id, shipments.address, m, nonce=0, deadline=chain.time() + 3_600
     )
     entry = to_entry(signed, chain.id, shipments.address)
-    tx = shipments.relayMilestone(*entry, {"from": relayer})
+    tx = shipments.relaySignedMilestone(*entry, {"from": relayer})
 
     assert tx.events["MilestoneRecorded"]["carrier"] == carriers[0]
     assert tx.events["TrancheReleased"]["amount"] == 2 * 10**17

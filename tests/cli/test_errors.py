@@ -165,6 +165,24 @@ def test_tampered_attestation_is_refused_by_the_contract(invoke, tmp_path, route
     one_line_error(invoke("relay", path, ok=False), "is not the carrier of leg 0")
 
 
+def test_attestations_out_of_order_are_refused_before_anything_is_sent(
+    invoke, tl, tmp_path, routed
+):
+    sid = routed()
+    gtin, load = tmp_path / "gtin.json", tmp_path / "load.json"
+    invoke("milestone", sid, "GTIN", "--sign-only", gtin, "--nonce", 0)
+    invoke("milestone", sid, "LOAD", "--sign-only", load, "--nonce", 1)
+
+    error = one_line_error(
+        invoke("relay", load, gtin, ok=False), "signed as milestone #1", "recorded as #0"
+    )
+
+    assert "--sign-only" in error
+    assert tl.view(sid)["milestones"] == 0  # neither was sent
+    invoke("relay", gtin, load)
+    assert tl.view(sid)["milestones"] == 2
+
+
 def test_keystore_account_signs_with_password_from_env_or_prompt(invoke, keystore, routed):
     sid = routed(buyer="outsider")
 

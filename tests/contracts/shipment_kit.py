@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from eth_abi import encode
 from eth_account.messages import encode_typed_data
+from eth_keys import keys
 from eth_utils import keccak
 from web3.logs import DISCARD
 
@@ -263,6 +264,13 @@ class Kit:
         }
         return self._sign(AMENDMENT_TYPES, message, signer, domain)
 
+    def recover(self, milestone, nonce, deadline, signature: bytes) -> str:
+        """Who the contract would take `signature` to be from, were `milestone` attested at
+        `nonce` and `deadline` (any signature recovers to someone)."""
+        digest = self.ship.functions.attestationDigest(milestone, nonce, deadline).call()
+        sig = keys.Signature(signature[:64] + bytes([signature[64] - 27]))
+        return sig.recover_public_key_from_msg_hash(digest).to_checksum_address()
+
     @staticmethod
     def malleate(signature: bytes) -> bytes:
         """The other valid-for-ecrecover signature (s → n − s, v flipped): EIP-2 high-s form."""
@@ -279,19 +287,19 @@ class Kit:
         deadline = deadline or self.chain.now() + DAY
         r, vs = compact(self.sign_attestation(milestone, nonce, deadline, signer))
         return self.send(
-            self.ship.functions.relayMilestone(milestone, nonce, deadline, r, vs), sender
+            self.ship.functions.relaySignedMilestone(milestone, deadline, r, vs), sender
         )
 
     def signed_entry(self, milestone, signer, nonce, deadline=None):
         """A `recordBatch` entry carrying `signer`'s attestation of `milestone` at `nonce`."""
         deadline = deadline or self.chain.now() + DAY
         r, vs = compact(self.sign_attestation(milestone, nonce, deadline, signer))
-        return (milestone, nonce, deadline, r, vs)
+        return (milestone, deadline, r, vs)
 
     @staticmethod
     def direct_entry(milestone):
         """A `recordBatch` entry the sender reports itself (r = vs = 0)."""
-        return (milestone, 0, 0, ZERO32, ZERO32)
+        return (milestone, 0, ZERO32, ZERO32)
 
     # -- views -----------------------------------------------------------------------
 

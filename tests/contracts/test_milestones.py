@@ -3,7 +3,7 @@
 import pytest
 from eth_abi import encode
 from eth_account.messages import _hash_eip191_message, encode_typed_data
-from eth_utils import keccak
+from eth_utils import function_abi_to_4byte_selector, keccak
 from shipment_kit import ATTESTATION_TYPES, CODES, DAY, SECP256K1_N, lc
 
 from tradelane.attest import expand_signature
@@ -224,7 +224,7 @@ def test_b10_attestation_digest_matches_python_typed_data(kit, routed):
     assert digest == _hash_eip191_message(typed)
 
     sig = kit.chain.account("carrier1").unsafe_sign_hash(digest).signature
-    kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, *kit.compact(sig)), "relayer")
+    kit.send(kit.ship.functions.relaySignedMilestone(m, deadline, *kit.compact(sig)), "relayer")
     assert kit.view(routed)["milestones"] == 1
 
 
@@ -235,16 +235,27 @@ def test_b10_attestation_by_another_key_reverts(kit, routed):
         kit.relay(m, "carrier2")
 
 
-def test_b11_attestation_replay_and_stale_nonce_revert(kit, routed):
-    """B11: nonce = milestone count; the same attestation cannot be recorded twice."""
+def test_b11_attestation_replay_and_wrong_nonce_revert(kit, routed):
+    """B11: the contract takes the nonce from the milestone count, so an attestation recorded
+    once, or signed for another position in the history, recovers to a stranger: NotCarrier."""
     m = kit.milestone(routed, 0, "INSP", "CNSHA")
     deadline = kit.chain.now() + DAY
-    r, vs = kit.compact(kit.sign_attestation(m, 0, deadline, "carrier1"))
-    kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, r, vs), "relayer")
-    with kit.reverts("BadNonce", routed, 0, 1):
-        kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, r, vs), "relayer")
-    with kit.reverts("BadNonce", routed, 5, 1):
-        kit.relay(m, "carrier1", nonce=5)
+    carrier = kit.addr("carrier1")
+    signature = kit.sign_attestation(m, 0, deadline, "carrier1")
+    relay = kit.ship.functions.relaySignedMilestone(m, deadline, *kit.compact(signature))
+    kit.send(relay, "relayer")
+    replayed = kit.recover(m, 1, deadline, signature)  # what the contract recovers now
+    assert replayed != carrier
+    with kit.reverts("NotCarrier", routed, 0, replayed, carrier):
+        kit.send(relay, "relayer")
+    ahead = kit.sign_attestation(m, 5, deadline, "carrier1")
+    with kit.reverts("NotCarrier", routed, 0, kit.recover(m, 1, deadline, ahead), carrier):
+        kit.send(
+            kit.ship.functions.relaySignedMilestone(m, deadline, *kit.compact(ahead)), "relayer"
+        )
+    assert kit.view(routed)["milestones"] == 1
+    kit.relay(m, "carrier1", nonce=1)  # the same milestone, signed for its place, goes in
+    assert kit.view(routed)["milestones"] == 2
 
 
 def test_b11_expired_attestation_reverts(kit, routed):
@@ -271,24 +282,24 @@ def test_b12_malleable_signature_reverts(kit, routed):
     sig = kit.sign_attestation(m, 0, deadline, "carrier1")
     r, vs = kit.compact(sig)
     s, parity = int.from_bytes(vs, "big") & ((1 << 255) - 1), int.from_bytes(vs, "big") >> 255
-    relay = kit.ship.functions.relayMilestone
+    relay = kit.ship.functions.relaySignedMilestone
     twin = kit.malleate(sig)
     high_s = int.from_bytes(twin[32:64], "big")
     assert high_s > SECP256K1_N // 2
     refused = {"ECDSAInvalidSignatureS", "ECDSAInvalidSignature", "NotCarrier"}
     for bad_vs in (_vs(high_s & ((1 << 255) - 1), 1 - parity), _vs(s, 1 - parity)):
         with pytest.raises(ContractRevert) as err:
-            kit.send(relay(m, 0, deadline, r, bad_vs), "relayer")
+            kit.send(relay(m, deadline, r, bad_vs), "relayer")
         assert err.value.error_name in refused
     # Any s above n/2 that vs can carry: ECDSAInvalidSignatureS, whatever the parity bit.
     for bad_s in (SECP256K1_N // 2 + 1, (1 << 255) - 1):
         for bit in (0, 1):
             with kit.reverts("ECDSAInvalidSignatureS"):
-                kit.send(relay(m, 0, deadline, r, _vs(bad_s, bit)), "relayer")
+                kit.send(relay(m, deadline, r, _vs(bad_s, bit)), "relayer")
     # r = 0 (no point): ECDSAInvalidSignature. The genuine signature still works afterwards.
     with kit.reverts("ECDSAInvalidSignature"):
-        kit.send(relay(m, 0, deadline, b"\0" * 32, vs), "relayer")
-    kit.send(relay(m, 0, deadline, r, vs), "relayer")
+        kit.send(relay(m, deadline, b"\0" * 32, vs), "relayer")
+    kit.send(relay(m, deadline, r, vs), "relayer")
     assert kit.view(routed)["milestones"] == 1
 
 
@@ -310,7 +321,7 @@ def test_b12_signature_for_other_chain_or_contract_reverts(kit, routed):
     for domain in ({"chain_id": 1}, {"contract": kit.tokens["MockToken"].address}):
         r, vs = kit.compact(kit.sign_attestation(m, 0, deadline, "carrier1", **domain))
         with kit.reverts("NotCarrier"):
-            kit.send(kit.ship.functions.relayMilestone(m, 0, deadline, r, vs), "relayer")
+            kit.send(kit.ship.functions.relaySignedMilestone(m, deadline, r, vs), "relayer")
 
 
 def test_b13_batch_mixes_direct_and_signed_entries(kit, routed):
@@ -333,20 +344,23 @@ def test_b13_batch_signed_entries_checked_like_relayed_ones(kit, routed):
     expired = kit.signed_entry(m0, "carrier1", 0, deadline=kit.chain.now() - 1)
     with kit.reverts("AttestationExpired"):
         kit.send(batch([expired]), "relayer")
-    with kit.reverts("BadNonce", routed, 3, 0):
-        kit.send(batch([kit.signed_entry(m0, "carrier1", 3)]), "relayer")
+    deadline = kit.chain.now() + DAY
+    ahead = kit.sign_attestation(m0, 3, deadline, "carrier1")
+    stranger = kit.recover(m0, 0, deadline, ahead)
+    with kit.reverts("NotCarrier", routed, 0, stranger, kit.addr("carrier1")):
+        kit.send(batch([(m0, deadline, *kit.compact(ahead))]), "relayer")
     with kit.reverts("NotCarrier", routed, 0, kit.addr("carrier2"), kit.addr("carrier1")):
         kit.send(batch([kit.signed_entry(m0, "carrier2", 0)]), "relayer")
-    m, nonce, deadline, r, vs = kit.signed_entry(m0, "carrier1", 0)
+    m, deadline, r, vs = kit.signed_entry(m0, "carrier1", 0)
     high = _vs(SECP256K1_N // 2 + 1, int.from_bytes(vs, "big") >> 255)
     with kit.reverts("ECDSAInvalidSignatureS"):
-        kit.send(batch([(m, nonce, deadline, r, high)]), "relayer")
+        kit.send(batch([(m, deadline, r, high)]), "relayer")
     # r alone or vs alone being zero is still a signature, not a direct entry.
     with kit.reverts("ECDSAInvalidSignature"):
-        kit.send(batch([(m, nonce, deadline, b"\0" * 32, vs)]), "carrier1")
+        kit.send(batch([(m, deadline, b"\0" * 32, vs)]), "carrier1")
     with kit.reverts("ECDSAInvalidSignature"):
-        kit.send(batch([(m, nonce, deadline, r, b"\0" * 32)]), "carrier1")
-    kit.send(batch([(m, nonce, deadline, r, vs)]), "relayer")
+        kit.send(batch([(m, deadline, r, b"\0" * 32)]), "carrier1")
+    kit.send(batch([(m, deadline, r, vs)]), "relayer")
     assert kit.view(routed)["milestones"] == 1
 
 
@@ -402,8 +416,8 @@ def test_b7_malformed_batch_calldata_reverts(kit, routed):
     cases = [
         # recordMilestones: offset, length, then the Milestone words; code 9 does not exist.
         (kit.ship.functions.recordMilestones([m]), 4 + 0x40 + 0x40 + 31, 9),
-        # recordBatch: offset, length, then milestone (6 words), nonce, deadline, r, vs; a nonce
-        # above uint32 (its word's top byte set) after the digest was already hashed from calldata.
+        # recordBatch: offset, length, then milestone (6 words), deadline, r, vs; a deadline
+        # above uint40 (its word's top byte set).
         (kit.ship.functions.recordBatch([kit.signed_entry(m, "carrier1", 0)]), 4 + 0x40 + 0xC0, 1),
     ]
     for fn, offset, value in cases:
@@ -425,3 +439,19 @@ def test_b7_malformed_milestone_calldata_reverts(kit, routed):
     tx = {"to": kit.ship.address, "data": bytes(data), "from": kit.addr("carrier1")}
     with pytest.raises(Exception):  # noqa: B017,PT011 - bare revert, no error data
         kit.chain.w3.eth.call(tx)
+
+
+def test_hot_entry_points_are_dispatched_early(kit):
+    """Storage and gas: the IR pipeline compares selectors one by one in ascending order, 22 gas
+    each. The relayed and direct milestone calls keep their early places: a new function whose
+    selector sorts before them would cost every milestone, and fails here first."""
+    selectors = sorted(
+        function_abi_to_4byte_selector(f) for f in kit.ship.abi if f["type"] == "function"
+    )
+    place = {
+        name: selectors.index(
+            function_abi_to_4byte_selector(kit.ship.get_function_by_name(name).abi)
+        )
+        for name in ("relaySignedMilestone", "recordMilestone")
+    }
+    assert place == {"relaySignedMilestone": 1, "recordMilestone": 7}

@@ -187,7 +187,7 @@ class ShipmentsMachine(RuleBasedStateMachine):
             self._tx(ship.recordMilestone(m), carrier)
         elif how == "relayed":
             entry = self.kit.signed_entry(m, carrier, v["milestones"])
-            self._tx(ship.relayMilestone(*entry), "relayer")
+            self._tx(ship.relaySignedMilestone(*entry), "relayer")
         elif how == "batch":
             # A signed EST, then the ACT directly, in one mixed batch.
             est = (sid, leg, CODES[code], 1, lc(loc), self.kit.chain.now() + DAY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import build
+from conftest import Builder, build
 
 from tradelane.model import Code
 from tradelane.trace.bundle import build_bundle, verify_bundle
@@ -57,6 +57,28 @@ def test_history_gives_back_standard_signatures(tl, full):
     assert len(sig) == 2 + 130 and sig[-2:] in ("1b", "1c")
     assert [e.seq for e in events if e.relayed] == [seq]
     assert verify_bundle(bundle) == []
+
+
+def test_identical_attestations_in_one_batch_each_keep_their_own_signature(tl):
+    """The call data carries no nonce: the k-th relayed copy of a milestone in a transaction is
+    its k-th signed entry. Two identical INSPs (same time) and another shipment's milestone in
+    one batch each come back with the signature made for their own place."""
+    a, other = Builder(tl, []), Builder(tl, [])
+    now = tl.chain.now()
+    insp = a.m(0, Code.INSP, "CNSHA", at=now)
+    signed = [
+        tl.sign("carrier1", insp, nonce=0),
+        tl.sign("carrier1", other.m(0, Code.GTIN, "CNSHA", at=now), nonce=0),
+        tl.sign("carrier1", insp, nonce=1),
+    ]
+    tl.relay("relayer", signed)
+
+    events = tl.history(a.sid, signatures=True)
+    assert [e.signature for e in events] == [signed[0]["signature"], signed[2]["signature"]]
+    bundle = build_bundle(tl, a.sid)
+    assert [m["nonce"] for m in bundle["milestones"]] == [0, 1]
+    assert verify_bundle(bundle) == []
+    assert verify_bundle(build_bundle(tl, other.sid)) == []
 
 
 def _set(path, value_fn):

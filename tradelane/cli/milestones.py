@@ -165,7 +165,7 @@ def pending_attestations(tl: Tradelane, attestations: list[dict]) -> tuple[list[
     histories: dict[int, list] = {}
     todo, done = [], []
     for a in attestations:
-        m = attest._milestone_from(a["milestone"])
+        m = attest.milestone_of(a)
         if m.shipment_id not in histories:
             tl.view(m.shipment_id)  # unknown shipment -> one clear error
             histories[m.shipment_id] = tl.history(m.shipment_id)

@@ -30,7 +30,7 @@ from eth_utils import keccak, to_checksum_address
 
 from .. import attest
 from ..errors import InputError, read_json
-from ..history import milestone_entries
+from ..history import attestations, milestone_entries
 from ..model import (
     DESTINATION_SIDE,
     ORIGIN_SIDE,
@@ -74,11 +74,14 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
     if known is not None and trace_items.items_root(known) != view["itemsRoot"]:
         known = None  # a stale list on this machine (e.g. another deployment): not evidence
     milestones, prev = [], genesis_head(tl.chain.chain_id, tl.address, shipment_id)
-    raw_cache: dict[str, str | None] = {}
+    raw = {tx: onchain.raw_transaction(tl, tx) for tx in {e.tx_hash for e in events}}
+
+    def call_data(tx: str) -> bytes | None:
+        return onchain.decode_raw(raw[tx])["data"] if raw[tx] else None
+
+    signed = attestations(events, call_data)
     for e in events:
-        if e.tx_hash not in raw_cache:
-            raw_cache[e.tx_hash] = onchain.raw_transaction(tl, e.tx_hash)
-        milestones.append(_milestone(e, "0x" + prev.hex(), raw_cache[e.tx_hash]))
+        milestones.append(_milestone(e, "0x" + prev.hex(), raw[e.tx_hash], signed.get(e.seq)))
         prev = bytes.fromhex(e.head[2:])
     bundle: dict[str, Any] = {
         "format": FORMAT,
@@ -104,7 +107,7 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
     return bundle
 
 
-def _milestone(e, prev_head: str, raw: str | None) -> dict:
+def _milestone(e, prev_head: str, raw: str | None, signed: tuple[int, bytes] | None) -> dict:
     m = e.milestone
     entry = {
         "seq": e.seq,
@@ -129,10 +132,10 @@ def _milestone(e, prev_head: str, raw: str | None) -> dict:
         "log_index": e.log_index,
         "transaction": raw,
     }
-    if e.relayed and raw:
-        for mt, nonce, deadline, sig in milestone_entries(onchain.decode_raw(raw)["data"]):
-            if sig and _same(mt, m) and nonce == e.seq:
-                entry.update(signature="0x" + sig.hex(), nonce=nonce, deadline=deadline)
+    if signed:
+        deadline, signature = signed
+        # The attestation's nonce is the milestone's seq: the contract signs nothing else in.
+        entry.update(signature="0x" + signature.hex(), nonce=e.seq, deadline=deadline)
     return entry
 
 
@@ -351,18 +354,13 @@ def _check_transaction(name, m, x, chain_id, contract, problems) -> None:
     if not matching:
         problems.append(f"{name}: its transaction does not carry this milestone")
         return
-    direct = [e for e in matching if not e[3]]
+    direct = [e for e in matching if not e[2]]
     if not x["relayed"]:
         if not direct or tx["sender"] != to_checksum_address(x["carrier"]):
             problems.append(f"{name}: sent by {tx['sender']}, not by the carrier {x['carrier']}")
         return
-    signed = [e for e in matching if e[3] and "0x" + e[3].hex() == x["signature"]]
-    if (
-        not signed
-        or x["nonce"] != x["seq"]
-        or signed[0][1] != x["nonce"]
-        or signed[0][2] != x["deadline"]
-    ):
+    signed = [e for e in matching if e[2] and "0x" + e[2].hex() == x["signature"]]
+    if not signed or x["nonce"] != x["seq"] or signed[0][1] != x["deadline"]:
         problems.append(f"{name}: signature, nonce or deadline differ from its transaction")
         return
     signer = _signer(m, x, chain_id, contract)
