@@ -16,9 +16,9 @@ import random
 
 import networkx as nx
 import pytest
-from conftest import lane, make_network
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from routing_kit import lane, make_network
 
 from routing import landmarks, search
 from routing.query import make_query

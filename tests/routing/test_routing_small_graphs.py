@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import MONDAY
+from routing_kit import MONDAY
 
 import routing
 from routing.errors import InvalidQuery, NoRoute

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import Builder, build
+from trace_kit import Builder, build
 
 from tradelane.model import Code
 from tradelane.trace.bundle import build_bundle, verify_bundle

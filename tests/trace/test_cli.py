@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import build
+from trace_kit import build
 
 pytest.importorskip("tradelane.cli", reason="the CLI package does not import yet")
 import tradelane.cli.trace as trace_cli  # noqa: E402

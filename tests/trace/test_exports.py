@@ -6,7 +6,7 @@ import copy
 import json
 
 import pytest
-from conftest import STANDARDS, build, dcsa_errors
+from trace_kit import STANDARDS, build, dcsa_errors
 
 from tradelane.trace import dcsa, epcis
 

@@ -76,8 +76,9 @@ def _carrier_signer(tl: Tradelane, account: str | None, carrier: str):
     "--nonce",
     type=int,
     default=None,
-    help="With --sign-only: the attestation nonce [default: milestones recorded so far]; "
-    "sign several ahead of a batch relay with consecutive nonces.",
+    help="With --sign-only: the attestation nonce, i.e. the place the milestone will take in "
+    "the shipment's history [default: milestones recorded so far]; sign several ahead of a "
+    "batch relay with consecutive nonces.",
 )
 @rpc_option
 @account_option(None, "reports the milestone (default: the leg's carrier on a dev chain)")
