@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 from eth_account.signers.local import LocalAccount
+from eth_utils import function_abi_to_4byte_selector
 from web3 import Web3
 from web3.logs import DISCARD
 
@@ -22,7 +23,8 @@ from . import attest, deployments, history
 from .chain import Chain
 from .compiler import SOLC_VERSION, source_hash
 from .contracts import at, deploy
-from .errors import InputError, NotDeployedError, NotFoundError
+from .errors import ChainError, InputError, NotDeployedError, NotFoundError
+from .logs import fetch as fetch_logs
 from .model import (
     ORIGIN_SIDE,
     Classifier,
@@ -114,11 +116,39 @@ class Tradelane:
     @classmethod
     def attach(cls, chain: Chain) -> Tradelane:
         entry = deployments.lookup(chain)
-        return cls(chain, entry["address"], entry)
+        tl = cls(chain, entry["address"], entry)
+        tl._check_interface()
+        return tl
+
+    def _check_interface(self) -> None:
+        """Refuse a contract that lacks this version's functions (e.g. a node state kept from an
+        older Tradelane): calling it would fail later, one obscure revert at a time."""
+        code = bytes(self.chain.w3.eth.get_code(self.address))
+        missing = [
+            f["name"]
+            for f in self.contract.abi
+            if f["type"] == "function" and function_abi_to_4byte_selector(f) not in code
+        ]
+        if missing:
+            raise ChainError(
+                f"the contract at {self.address} on chain {self.chain.chain_id} is not this "
+                f"version of Tradelane (it has no {', '.join(missing[:3])}); deploy this version "
+                f"with `tradelane deploy --rpc {self.chain.url}`, a new and empty contract"
+            )
 
     @property
     def from_block(self) -> int:
         return int(self.deployment.get("block", 0))
+
+    def logs(self, event: str, **argument_filters) -> list:
+        """Every `event` log of the contract since its deployment whose indexed arguments match
+        `argument_filters`, in order (read in block ranges a public node will serve)."""
+        return fetch_logs(
+            self.chain.w3,
+            getattr(self.contract.events, event)(),
+            from_block=self.from_block,
+            argument_filters=argument_filters or None,
+        )
 
     # -- opening ---------------------------------------------------------------------
 
@@ -168,14 +198,10 @@ class Tradelane:
     ) -> int | None:
         """The first shipment `buyer` opened with these terms in a transaction whose nonce is
         at least `min_nonce` (how an interrupted opening is found again), or None."""
-        logs = self.contract.events.ShipmentOpened().get_logs(
-            from_block=self.from_block,
-            argument_filters={
-                "buyer": self.chain.address(buyer),
-                "seller": self.chain.address(seller),
-            },
+        logs = self.logs(
+            "ShipmentOpened", buyer=self.chain.address(buyer), seller=self.chain.address(seller)
         )
-        for log in sorted(logs, key=lambda lg: (lg["blockNumber"], lg["logIndex"])):
+        for log in logs:
             args = log["args"]
             if (
                 int(args["amount"]) == amount
@@ -392,9 +418,7 @@ class Tradelane:
         address = self.chain.address(party)
         ids: set[int] = set()
         for role in ("buyer", "seller"):
-            logs = self.contract.events.ShipmentOpened().get_logs(
-                from_block=self.from_block, argument_filters={role: address}
-            )
+            logs = self.logs("ShipmentOpened", **{role: address})
             ids.update(int(log["args"]["shipmentId"]) for log in logs)
         return sorted(ids)
 

@@ -24,12 +24,8 @@ __all__ = ["read", "verify", "verify_chain", "milestone_entries", "attestations"
 
 
 def read(tl: Tradelane, shipment_id: int, *, signatures: bool = False) -> list[MilestoneEvent]:
-    logs = tl.contract.events.MilestoneRecorded().get_logs(
-        from_block=tl.from_block, argument_filters={"shipmentId": shipment_id}
-    )
-    logs = sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"]))
     events = []
-    for log in logs:
+    for log in tl.logs("MilestoneRecorded", shipmentId=shipment_id):
         args = log["args"]
         milestone, recorded_at, seq, relayed = unpack_record(shipment_id, args["record"])
         events.append(

@@ -9,6 +9,7 @@ import requests
 from eth_account import Account
 
 from tradelane.chain import dev_accounts
+from tradelane.contracts import deploy
 from tradelane.node import Anvil, free_port
 
 
@@ -76,6 +77,19 @@ def test_stale_deployment_after_a_fresh_node(invoke, tmp_path):
     result = invoke("status", "1", extra_env={"TRADELANE_HOME": str(tmp_path)}, ok=False)
 
     one_line_error(result, "no contract at", "a fresh node")
+
+
+def test_a_contract_of_another_version_is_refused_by_name(invoke, tmp_path, tl):
+    """A deployments entry pointing at code without this version's functions (a node state kept
+    from an older Tradelane) fails at once, naming what is missing, not later with a bare revert."""
+    other, _ = deploy(tl.chain, "MockToken", "Stable", "USD")
+    (tmp_path / "deployments.json").write_text(
+        json.dumps({"31337": {"chain_id": 31337, "address": other.address, "block": 0}})
+    )
+
+    result = invoke("status", "1", extra_env={"TRADELANE_HOME": str(tmp_path)}, ok=False)
+
+    one_line_error(result, "is not this version of Tradelane", "amendRoute", "tradelane deploy")
 
 
 def test_unknown_shipment_id(invoke, deployed):

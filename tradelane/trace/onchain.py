@@ -80,10 +80,7 @@ def leg_json(raw) -> dict:
 
 
 def _logs(tl: Tradelane, event: str, shipment_id: int) -> list:
-    logs = getattr(tl.contract.events, event)().get_logs(
-        from_block=tl.from_block, argument_filters={"shipmentId": shipment_id}
-    )
-    return sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"]))
+    return tl.logs(event, shipmentId=shipment_id)
 
 
 def opened(tl: Tradelane, shipment_id: int) -> dict | None:
