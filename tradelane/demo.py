@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 
-from .chain import Chain, connect
+from .chain import EMBEDDED, Chain, connect
 from .client import DAY, ETH, Tradelane
+from .errors import InputError
 from .model import Classifier, Code, Milestone, State, Tranche
 
 __all__ = ["run", "DEMO_ORIGIN", "DEMO_DESTINATION"]
@@ -87,24 +88,34 @@ def run(
     *,
     origin: str = DEMO_ORIGIN,
     destination: str = DEMO_DESTINATION,
+    rpc: str = EMBEDDED,
 ) -> dict:
-    """Run the whole lifecycle; narrate on `console` (None: silent). Returns a summary."""
+    """Run the whole lifecycle; narrate on `console` (None: silent). Returns a summary.
+
+    On the embedded chain by default; given a dev node's URL (`tradelane node`), the shipment
+    stays there for `tradelane serve` and the other commands to look at.
+    """
     import routing
     from routing.encode import encode_route
 
     from .cli.render import routes_table, status_view, tx_table
 
     started = time.perf_counter()
-    chain = connect("embedded")
+    chain = connect(rpc)
+    if not chain.is_dev:
+        raise InputError(
+            f"the demo spends dev accounts' ether and moves the clock: run it on the embedded "
+            f"chain or a local node (tradelane node), not on chain {chain.chain_id}"
+        )
     story = _Story(chain, console)
 
-    story.step("1. an embedded chain and the Shipments contract")
-    tl, _ = Tradelane.deploy(chain)
-    story.say(
-        f"  chain {chain.chain_id} (eth-tester on py-evm, in-process); contract at {tl.address}"
-    )
+    where = "an embedded chain" if chain.is_embedded else f"the node at {chain.url}"
+    story.step(f"1. {where} and the Shipments contract")
+    tl, deployed_now = Tradelane.deploy(chain)
+    kind = "eth-tester on py-evm, in-process" if chain.is_embedded else "a dev node"
+    story.say(f"  chain {chain.chain_id} ({kind}); contract at {tl.address}")
     story.tx(
-        "deploy Shipments",
+        "deploy Shipments" if deployed_now else "deploy Shipments (earlier, reused)",
         "deployer",
         chain.w3.eth.get_transaction_receipt(tl.deployment["tx_hash"]),
     )
@@ -205,6 +216,11 @@ def run(
     )
     summary.add_row("wall time", f"{seconds:.1f} s")
     story.show(summary)
+    if not chain.is_embedded:
+        story.say(
+            f"  it stays on the node: `tradelane serve --rpc {chain.url}`, then open "
+            f"http://127.0.0.1:8000/shipment/{shipment_id}"
+        )
     assert final.state == State.COMPLETED, final.state
     return {
         "shipment_id": shipment_id,

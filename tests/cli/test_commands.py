@@ -6,9 +6,12 @@ import json
 import os
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tradelane.client import DAY
 from tradelane.model import State
+from tradelane.node import Anvil
+from tradelane.web import create_app
 
 HOUR = 3_600
 
@@ -246,6 +249,23 @@ def test_demo_runs_the_whole_lifecycle_on_the_embedded_chain(invoke, flag):
         for text in ("route alternatives", "relay 3 signed milestones", "every transaction"):
             assert text in result.output
         assert "completed" in result.output
+
+
+def test_demo_on_a_dev_node_leaves_its_shipment_for_the_page(invoke, tmp_path, monkeypatch):
+    """`demo --rpc` runs on a node of its own here (it moves the clock by weeks); a second run
+    reuses the deployment, and the page and `status` show the shipment afterwards."""
+    monkeypatch.setenv("TRADELANE_HOME", str(tmp_path))
+    home = {"TRADELANE_HOME": str(tmp_path)}
+    with Anvil() as node:
+        first = as_json(invoke("demo", "--rpc", node.url, "--json", extra_env=home))
+        second = as_json(invoke("demo", "--rpc", node.url, "--json", extra_env=home))
+        sid = second["shipment_id"]
+        status = as_json(invoke("status", sid, "--rpc", node.url, "--json", extra_env=home))
+        page = TestClient(create_app(node.url)).get(f"/shipment/{sid}")
+
+    assert second["contract"] == first["contract"] and sid == first["shipment_id"] + 1
+    assert status["state"] == "completed" and status["history_verified"] is True
+    assert page.status_code == 200 and 'data-verified="true"' in page.text
 
 
 def test_ship_interrupted_after_sending_finds_its_shipment_instead_of_opening_again(

@@ -92,6 +92,13 @@ def test_a_contract_of_another_version_is_refused_by_name(invoke, tmp_path, tl):
     one_line_error(result, "is not this version of Tradelane", "amendRoute", "tradelane deploy")
 
 
+def test_demo_refuses_a_chain_that_is_not_a_dev_chain(invoke):
+    with OtherChainAnvil() as node:
+        result = invoke("demo", "--rpc", node.url, ok=False)
+
+    one_line_error(result, "the demo spends dev accounts' ether", "not on chain 11155111")
+
+
 def test_unknown_shipment_id(invoke, deployed):
     one_line_error(invoke("status", "999999", ok=False), "shipment 999999 does not exist")
 

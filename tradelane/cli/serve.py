@@ -48,7 +48,8 @@ def serve(rpc: str | None, port: int, host: str, poll: float) -> None:
 
     \b
     Example:
-      tradelane node &            # a local chain with the contract deployed
+      tradelane node &            # a local chain
+      tradelane demo --rpc http://127.0.0.1:8545   # deploys, leaves a shipment there
       tradelane serve --port 8000
       # then open http://127.0.0.1:8000/shipment/1
     """
