@@ -176,6 +176,7 @@ abstract contract Milestones is ShipmentStore, EIP712 {
         }
         uint256 release; // 1: an ACT DEPA/ARRI that releases a tranche; 2: an ACT DROP
         assembly {
+            // Custom-error reverts. Scratch memory is fine: nothing survives a revert.
             function fail2(selector, a, b) {
                 mstore(0x00, shl(224, selector))
                 mstore(0x04, a)

@@ -313,10 +313,10 @@ class Tradelane:
     def relay(self, sender: Who, attestations: Iterable[dict]) -> dict:
         """Send signed attestations in one transaction, in order.
 
-        Each attestation's nonce must be the position its milestone will take in the shipment's
-        history (the contract signs nothing else in: a stale or out-of-order attestation would
-        recover someone other than the carrier), so this is checked first, for all of them,
-        and nothing is sent unless every one fits.
+        Each attestation's nonce must be the place its milestone will take in the shipment's
+        history: the contract hashes that place in as the nonce, so a stale or out-of-order
+        attestation would recover someone other than the carrier. All are checked first, and
+        nothing is sent unless every one fits.
         """
         attestations = list(attestations)
         entries = [attest.to_entry(a, self.chain.chain_id, self.address) for a in attestations]

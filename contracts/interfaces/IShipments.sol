@@ -231,8 +231,9 @@ interface IShipments {
     /// @notice Anyone relays one carrier-signed attestation (B10–B12).
     /// @dev The attestation's nonce is not sent: it is the shipment's milestone count, as with an
     /// ERC-2612 permit, so a signature for another position in the history recovers someone other
-    /// than the carrier and is refused with {NotCarrier}. (`r`, `vs`) is the EIP-2098 compact form of the carrier's 65-byte signature r ‖ s ‖ v:
-    /// `vs = s | (v - 27) << 255`. A high `s` is refused ({ECDSA-ECDSAInvalidSignatureS}).
+    /// than the carrier and is refused with {NotCarrier}. (`r`, `vs`) is the EIP-2098 compact form
+    /// of the carrier's 65-byte signature r ‖ s ‖ v: `vs = s | (v - 27) << 255`. A high `s` is
+    /// refused ({ECDSA-ECDSAInvalidSignatureS}).
     function relaySignedMilestone(Milestone calldata milestone, uint40 deadline, bytes32 r, bytes32 vs) external;
 
     /// @notice The caller, carrier of each milestone's leg, records several milestones in one
