@@ -12,7 +12,12 @@ from functools import cache
 from eth_abi import decode as abi_decode
 from eth_utils import event_abi_to_log_topic, to_checksum_address
 
-__all__ = ["Log", "EventDecoder", "shipments_decoder"]
+__all__ = ["Log", "EventDecoder", "as_int", "shipments_decoder"]
+
+
+def as_int(value) -> int:
+    """A JSON-RPC quantity (0x-hex, or an int from the embedded chain) as an int."""
+    return value if isinstance(value, int) else int(value, 16)
 
 
 @dataclass(frozen=True)
@@ -35,13 +40,13 @@ class Log:
     @classmethod
     def from_rpc(cls, raw: dict, block_time: int) -> Log:
         return cls(
-            block_number=int(raw["blockNumber"], 16),
+            block_number=as_int(raw["blockNumber"]),
             block_hash=raw["blockHash"],
             tx_hash=raw["transactionHash"],
-            log_index=int(raw["logIndex"], 16),
+            log_index=as_int(raw["logIndex"]),
             address=to_checksum_address(raw["address"]),
             topics=tuple(raw["topics"]),
-            data=raw["data"],
+            data=raw["data"] or "0x",
             block_time=block_time,
         )
 

@@ -24,6 +24,7 @@ from .. import logs as logs_mod
 from ..chain import Chain
 from ..logs import Refused
 from .decode import EventDecoder, Log, shipments_decoder
+from .decode import as_int as _int
 from .project import Projection, opening_tranches
 from .rpc import Rpc
 from .schema import blocks, calls, cursors, payouts, raw_logs
@@ -55,10 +56,6 @@ class SyncReport:
 
 class _Moved(Exception):
     """The chain changed under a range being read: read again from the cursor."""
-
-
-def _int(value) -> int:
-    return value if isinstance(value, int) else int(value, 16)
 
 
 def _hash(value) -> str:
@@ -220,7 +217,24 @@ class Follower:
             {lg.tx_hash for lg, (ev, _) in zip(batch, described, strict=True) if ev == OPENED}
         )
         inputs = self.rpc.inputs(openings) if openings else {}
+        tip = headers[last]
         with self.store.engine.begin() as conn:
+            # the cursor moves first, and only from where this range starts: a second follower
+            # on the same database (a CLI beside a server) finds it moved and reads again
+            moved = conn.execute(
+                update(cursors)
+                .where(self._key(cursors), cursors.c.number == first - 1)
+                .where(cursors.c.hash == expected_parent)
+                .values(
+                    number=last,
+                    hash=_hash(tip["hash"]),
+                    timestamp=times[last],
+                    head=max(report.head, last),
+                    synced_at=int(time.time()),
+                )
+            )
+            if moved.rowcount != 1:
+                raise _Moved()
             block_rows = [
                 {
                     "chain_id": self.chain_id,
@@ -254,18 +268,6 @@ class Follower:
             projection = Projection(conn, self.chain_id, self.address, self.decoder)
             projection.tranches = {h: self.tranches_of(i) for h, i in inputs.items()}
             report.decoded += projection.apply(batch)
-            tip = headers[last]
-            conn.execute(
-                update(cursors)
-                .where(self._key(cursors))
-                .values(
-                    number=last,
-                    hash=_hash(tip["hash"]),
-                    timestamp=times[last],
-                    head=max(report.head, last),
-                    synced_at=int(time.time()),
-                )
-            )
         report.logs += len(batch)
         return _hash(tip["hash"])
 
