@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from eth_abi import decode as abi_decode
-from eth_utils import function_abi_to_4byte_selector
+from eth_utils import function_abi_to_4byte_selector, to_checksum_address
 from sqlalchemy import Connection, and_, delete, select, update
 
 from ..model import Classifier, Code, Mode, State, genesis_head, unpack_record
@@ -229,7 +229,8 @@ class Projection:
         for row in self.rows["legs"]:
             if row["shipment_id"] == sid and row["leg"] >= from_leg:
                 row["in_force"] = False
-        for i, (origin, dest, mode, carrier, dep, arr, passages) in enumerate(a["legs"]):
+        for i, (origin, dest, mode, raw_carrier, dep, arr, passages) in enumerate(a["legs"]):
+            carrier = to_checksum_address(raw_carrier)  # inside a tuple: eth_abi's lower case
             self.rows["legs"].append(
                 {
                     **self.key,

@@ -21,12 +21,34 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
 
-__all__ = ["metadata", "TABLES", "DECODED"]
+__all__ = ["Amount", "metadata", "TABLES", "DECODED"]
 
 metadata = MetaData()
-Amount = Numeric(78, 0)
+
+
+class Amount(TypeDecorator):
+    """A token amount in base units: NUMERIC(78, 0) on PostgreSQL; exact decimal text on SQLite,
+    whose NUMERIC is a 64-bit float above 2**53 (18-decimal tokens pass that at 0.009 units).
+    Reads back as a Python int on both."""
+
+    impl = Numeric(78, 0)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(79))
+        return dialect.type_descriptor(Numeric(78, 0))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return str(int(value)) if dialect.name == "sqlite" else int(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else int(value)
 
 
 def _key() -> list[Column]:
@@ -122,7 +144,7 @@ shipments = Table(
     Column("buyer", String(42), nullable=False),
     Column("seller", String(42), nullable=False),
     Column("token", String(42), nullable=False),
-    Column("amount", Amount, nullable=False),
+    Column("amount", Amount(), nullable=False),
     Column("destination", String(5), nullable=False),
     Column("deadline", BigInteger, nullable=False),
     Column("arbiter", String(42), nullable=False),
@@ -130,8 +152,8 @@ shipments = Table(
     Column("state", String(16), nullable=False),
     Column("delivered_at", BigInteger, nullable=False),
     Column("disputed_at", BigInteger, nullable=False),
-    Column("released", Amount, nullable=False),
-    Column("refunded", Amount, nullable=False),
+    Column("released", Amount(), nullable=False),
+    Column("refunded", Amount(), nullable=False),
     Column("block_number", BigInteger, nullable=False),  # the opening log's block
     # beyond the contract: what status needs without a chain call
     Column("receiver", String(42), nullable=False),
@@ -203,7 +225,7 @@ payouts = Table(
     Column("shipment_id", BigInteger),  # NULL for a withdrawal (not tied to one shipment)
     Column("payee", String(42), nullable=False),
     Column("token", String(42), nullable=False),
-    Column("amount", Amount, nullable=False),
+    Column("amount", Amount(), nullable=False),
     Column("kind", String(12), nullable=False),  # tranche/completed/refunded/resolved/withdrawn
     Column("tx_hash", String(66), nullable=False),
     Index("ix_payouts_shipment", "chain_id", "contract", "shipment_id"),
@@ -218,8 +240,8 @@ disputes = Table(
     Column("opened_by", String(42), nullable=False),
     Column("opened_at", BigInteger, nullable=False),
     Column("resolved_at", BigInteger),
-    Column("to_buyer", Amount),
-    Column("to_seller", Amount),
+    Column("to_buyer", Amount()),
+    Column("to_seller", Amount()),
     Column("by_timeout", Boolean),
     Column("block_number", BigInteger, nullable=False),
     Column("resolved_block", BigInteger),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from tradelane.index.schema import Amount
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -74,8 +76,8 @@ def upgrade() -> None:
         sa.Column("opened_by", sa.String(length=42), nullable=False),
         sa.Column("opened_at", sa.BigInteger(), nullable=False),
         sa.Column("resolved_at", sa.BigInteger(), nullable=True),
-        sa.Column("to_buyer", sa.Numeric(precision=78, scale=0), nullable=True),
-        sa.Column("to_seller", sa.Numeric(precision=78, scale=0), nullable=True),
+        sa.Column("to_buyer", Amount(), nullable=True),
+        sa.Column("to_seller", Amount(), nullable=True),
         sa.Column("by_timeout", sa.Boolean(), nullable=True),
         sa.Column("block_number", sa.BigInteger(), nullable=False),
         sa.Column("resolved_block", sa.BigInteger(), nullable=True),
@@ -157,7 +159,7 @@ def upgrade() -> None:
         sa.Column("shipment_id", sa.BigInteger(), nullable=True),
         sa.Column("payee", sa.String(length=42), nullable=False),
         sa.Column("token", sa.String(length=42), nullable=False),
-        sa.Column("amount", sa.Numeric(precision=78, scale=0), nullable=False),
+        sa.Column("amount", Amount(), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("tx_hash", sa.String(length=66), nullable=False),
         sa.PrimaryKeyConstraint("chain_id", "contract", "block_number", "log_index", "part"),
@@ -201,7 +203,7 @@ def upgrade() -> None:
         sa.Column("buyer", sa.String(length=42), nullable=False),
         sa.Column("seller", sa.String(length=42), nullable=False),
         sa.Column("token", sa.String(length=42), nullable=False),
-        sa.Column("amount", sa.Numeric(precision=78, scale=0), nullable=False),
+        sa.Column("amount", Amount(), nullable=False),
         sa.Column("destination", sa.String(length=5), nullable=False),
         sa.Column("deadline", sa.BigInteger(), nullable=False),
         sa.Column("arbiter", sa.String(length=42), nullable=False),
@@ -209,8 +211,8 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("delivered_at", sa.BigInteger(), nullable=False),
         sa.Column("disputed_at", sa.BigInteger(), nullable=False),
-        sa.Column("released", sa.Numeric(precision=78, scale=0), nullable=False),
-        sa.Column("refunded", sa.Numeric(precision=78, scale=0), nullable=False),
+        sa.Column("released", Amount(), nullable=False),
+        sa.Column("refunded", Amount(), nullable=False),
         sa.Column("block_number", sa.BigInteger(), nullable=False),
         sa.Column("receiver", sa.String(length=42), nullable=False),
         sa.Column("items_root", sa.String(length=66), nullable=False),
