@@ -15,7 +15,14 @@ from sqlalchemy import Engine, Table, and_, case, func, select
 
 from .frame import Estimates, Legs, Shipments
 
-__all__ = ["Scope", "load_estimates", "load_legs", "load_shipments", "source_marker"]
+__all__ = [
+    "Scope",
+    "index_time",
+    "load_estimates",
+    "load_legs",
+    "load_shipments",
+    "source_marker",
+]
 
 
 @dataclass(frozen=True)
@@ -224,3 +231,12 @@ def source_marker(engine: Engine, tables: Mapping[str, Table], scope: Scope = Sc
             f"{chain}:{contract}": {"block": int(block or 0), "milestones": int(n)}
             for chain, contract, block, n in conn.execute(stmt)
         }
+
+
+def index_time(engine: Engine, tables: Mapping[str, Table]) -> int | None:
+    """The chain time the index has reached: the latest block time of a milestone (a dev
+    chain's clock may run far from the wall clock, so reports are "as of" this)."""
+    m = tables["milestones"]
+    with engine.connect() as conn:
+        value = conn.execute(select(func.max(m.c.block_time))).scalar()
+    return int(value) if value is not None else None
