@@ -92,7 +92,10 @@ def transit(legs: Legs, by: tuple[str, ...] = ("carrier", "lane", "mode")) -> li
                 **dict(zip(by, key, strict=True)),
                 "legs": len(x),
                 "mean_d": _mean(x),
+                "p10_d": _stat(x, 10),
+                "p25_d": _stat(x, 25),
                 "p50_d": _stat(x, 50),
+                "p75_d": _stat(x, 75),
                 "p90_d": _stat(x, 90),
                 "planned_excess_iqr_d": round(_stat(e, 75) - _stat(e, 25), 3),
             }
