@@ -134,14 +134,17 @@ def estimate(
     *,
     network: Network | None = None,
     ready: datetime | None = None,
+    departed: datetime | None = None,
     samples: int = 4000,
     seed: int = 0,
 ) -> OnTime:
     """P(the route's cargo arrives by ``deadline``) and its arrival distribution.
 
-    ``ready`` is when the cargo is at the origin (default: the first leg's planned
-    departure). ``network`` supplies each service's weekly departures for missed
-    connections (without it a leg's own planned hour repeats weekly).
+    ``ready`` is when the cargo is at the origin (default: just in time for the first
+    leg's cut-off). ``departed``: the first leg has already left then (a shipment under
+    way): no departure delay is drawn for it, only its transit. ``network`` supplies each
+    service's weekly departures for missed connections (without it a leg's own planned
+    hour repeats weekly).
     """
     rng = np.random.default_rng(seed)
     first = route.legs[0]
@@ -168,6 +171,10 @@ def estimate(
         observed = observations.lane(key)
         # The planned sailing if the cargo makes its cut-off, else the service's next one.
         slot = np.maximum(planned_dep, _next_departures(ready_h + cutoff, deps))
+        if i == 0 and departed is not None:
+            slot = np.full(samples, departed.timestamp() / 3600.0)
+            if observed is not None:
+                observed = (observed[0], np.zeros(1))
         if observed is None:
             fallback.append(f"{leg.origin}-{leg.destination} {leg.carrier}")
             t = slot + leg.transit_hours
