@@ -68,7 +68,7 @@ def _first(m: Table, code: str):
     return func.min(case((hit, m.c.event_time)))
 
 
-def _leg_join(legs: Table, m: Table):
+def _leg_join(legs, m: Table):
     return and_(
         m.c.chain_id == legs.c.chain_id,
         m.c.contract == legs.c.contract,
@@ -113,17 +113,17 @@ def load_estimates(
     """Every EST ARRI on a leg in force, with that leg's first ACT ARRI (NULL if none yet)."""
     legs, m = tables["legs"], tables["milestones"]
     act = m.alias("act")
-    actual = (
-        select(func.min(act.c.event_time))
-        .where(
-            act.c.chain_id == m.c.chain_id,
-            act.c.contract == m.c.contract,
-            act.c.shipment_id == m.c.shipment_id,
-            act.c.leg == m.c.leg,
-            act.c.code == "ARRI",
-            act.c.classifier == "ACT",
-        )
-        .scalar_subquery()
+    arrived = (
+        select(
+            act.c.chain_id,
+            act.c.contract,
+            act.c.shipment_id,
+            act.c.leg,
+            func.min(act.c.event_time).label("actual"),
+        )  # fmt: skip
+        .where(act.c.code == "ARRI", act.c.classifier == "ACT")
+        .group_by(act.c.chain_id, act.c.contract, act.c.shipment_id, act.c.leg)
+        .subquery()
     )
     stmt = (
         select(
@@ -133,9 +133,9 @@ def load_estimates(
             legs.c.mode,
             m.c.event_time.label("estimated"),
             m.c.block_time.label("given_at"),
-            actual.label("actual"),
+            arrived.c.actual,
         )
-        .select_from(m.join(legs, _leg_join(legs, m)))
+        .select_from(m.join(legs, _leg_join(legs, m)).outerjoin(arrived, _leg_join(arrived, m)))
         .where(
             legs.c.in_force.is_(True),
             m.c.code == "ARRI",
