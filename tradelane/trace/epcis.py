@@ -26,19 +26,18 @@ destination lists and error declarations are never produced, so they are not has
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..model import Classifier, Code, iso
 from . import items as trace_items
 from . import onchain
+from .eventhash import document_event_ids
 from .ids import locode_urn, route_urn, shipment_urn
 
 if TYPE_CHECKING:
     from ..client import Tradelane
 
-__all__ = ["CONTEXT", "STEPS", "export", "event_hash", "pre_hash"]
+__all__ = ["CONTEXT", "STEPS", "export"]
 
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 TL_NS = "urn:tradelane:epcis:"
@@ -75,9 +74,7 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
         first_departure = e.milestone.code == Code.DEPA and not shipped
         shipped = shipped or first_departure
         events.append(_object_event(e, epcs, ref, route, first_departure))
-    for event in events:
-        event["eventID"] = event_hash(event)
-    return {
+    document = {
         "@context": [CONTEXT, {"tl": TL_NS}],
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
@@ -86,6 +83,9 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
         "instanceIdentifier": f"{ref}:head:0x{view['head'].hex()}",
         "epcisBody": {"eventList": events},
     }
+    for event, event_id in zip(events, document_event_ids(document), strict=True):
+        event["eventID"] = event_id
+    return document
 
 
 def _when(ts: int) -> dict:
@@ -144,74 +144,3 @@ def _object_event(e, epcs: list[str], ref: str, route, first_departure: bool) ->
     event["tl:txHash"] = e.tx_hash
     event["tl:carrier"] = e.carrier
     return event
-
-
-# -- the CBV 2.0 event hash ----------------------------------------------------------------
-
-_ORDER = ("epcList", "parentID", "childEPCs", "action", "bizStep", "disposition")
-_STANDARD = {
-    "type",
-    "eventID",
-    "recordTime",
-    "eventTime",
-    "eventTimeZoneOffset",
-    "readPoint",
-    "bizLocation",
-    "bizTransactionList",
-    "@context",
-    *_ORDER,
-}
-_CBV_PREFIX = {"bizStep": "BizStep-", "disposition": "Disp-"}
-_BTT = {"bol", "cert", "desadv", "inv", "pedigree", "po", "poc", "prodorder", "recadv", "rma"}
-
-
-def _utc_ms(text: str) -> str:
-    dt = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-    return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _cbv(key: str, value: str) -> str:
-    if key in _CBV_PREFIX and ":" not in value:
-        return CBV + _CBV_PREFIX[key] + value
-    return value
-
-
-def pre_hash(event: dict, namespaces: dict[str, str] | None = None) -> str:
-    """The CBV 2.0 pre-hash string of one event (see the module doc for the rules)."""
-    ns = {"tl": TL_NS, **(namespaces or {})}
-    out = [f"eventType={event['type']}", f"eventTime={_utc_ms(event['eventTime'])}"]
-    out.append(f"eventTimeZoneOffset={event['eventTimeZoneOffset']}")
-    for key in _ORDER:
-        value = event.get(key)
-        if value is None:
-            continue
-        if isinstance(value, list):
-            if value:
-                out.append(key + "".join(sorted(f"epc={v}" for v in value)))
-        else:
-            out.append(f"{key}={_cbv(key, value)}")
-    for key in ("readPoint", "bizLocation"):
-        if key in event:
-            out.append(f"{key}id={event[key]['id']}")
-    if event.get("bizTransactionList"):
-        parts = []
-        for bt in event["bizTransactionList"]:
-            kind = bt.get("type", "")
-            kind = CBV + "BTT-" + kind if kind in _BTT else kind
-            parts.append(
-                f"bizTransaction={bt['bizTransaction']}" + (f"type={kind}" if kind else "")
-            )
-        out.append("bizTransactionList" + "".join(sorted(parts)))
-    extensions = []
-    for key, value in event.items():
-        if key in _STANDARD:
-            continue
-        prefix, _, local = key.partition(":")
-        name = "{" + ns[prefix] + "}" + local if prefix in ns and local else key
-        extensions.append(f"{name}={value}")
-    return "".join(out) + "".join(sorted(extensions))
-
-
-def event_hash(event: dict, namespaces: dict[str, str] | None = None) -> str:
-    digest = hashlib.sha256(pre_hash(event, namespaces).encode("utf-8")).hexdigest()
-    return f"ni:///sha-256;{digest}?ver=CBV2.0"
