@@ -22,12 +22,8 @@ pytestmark = pytest.mark.anvil
 
 @pytest.fixture(scope="module")
 def node():
-    anvil = Anvil()
-    anvil.start()
-    try:
+    with Anvil() as anvil:  # stopped even when a test fails
         yield anvil
-    finally:
-        anvil.stop()
 
 
 @pytest.fixture(scope="module")
