@@ -170,7 +170,7 @@ def _statements(b: dict, chain, trusted: str | None, head_at: int | None) -> lis
         f"{n} items hash to the committed root {b['items']['root']}" if n else "no items committed"
     )
     if chain is None:
-        out.append("block numbers and log positions not proven offline")
+        out.append("block numbers, log positions and the opening terms not proven offline")
     return out
 
 
