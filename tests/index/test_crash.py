@@ -11,7 +11,7 @@ import sys
 import time
 
 import story
-from conftest import dump, fresh_dump
+from index_kit import dump, fresh_dump
 
 from tradelane.index import attach
 
