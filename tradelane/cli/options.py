@@ -45,6 +45,7 @@ __all__ = [
 
 PASSWORD_ENV = "TRADELANE_PASSWORD"
 TIMEOUT_ENV = "TRADELANE_RECEIPT_TIMEOUT"
+BUMP_ENV = "TRADELANE_BUMP_AFTER"
 
 
 def rpc_option(fn: Callable) -> Callable:
@@ -83,12 +84,16 @@ def json_option(fn: Callable) -> Callable:
 
 def open_chain(rpc: str | None) -> Chain:
     chain = connect(rpc)
-    timeout = os.environ.get(TIMEOUT_ENV)
-    if timeout:
-        try:
-            chain.receipt_timeout = float(timeout)
-        except ValueError as err:
-            raise InputError(f"${TIMEOUT_ENV}={timeout!r} is not a number of seconds") from err
+    for env, attr in ((TIMEOUT_ENV, "receipt_timeout"), (BUMP_ENV, "bump_after")):
+        value = os.environ.get(env)
+        if value:
+            try:
+                seconds = float(value)
+            except ValueError:
+                seconds = -1.0
+            if not seconds > 0:
+                raise InputError(f"${env}={value!r} is not a positive number of seconds")
+            setattr(chain, attr, seconds)
     return chain
 
 
@@ -245,4 +250,5 @@ def tx_row(label: str, receipt: dict) -> dict:
         "tx": "0x" + receipt["transactionHash"].hex().removeprefix("0x"),
         "block": receipt["blockNumber"],
         "gas": receipt["gasUsed"],
+        "earlier_run": bool(receipt.get("reused")),
     }
