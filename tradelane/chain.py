@@ -353,6 +353,7 @@ class Chain:
         """Finish the transaction an earlier run journaled for `step`: its receipt if mined
         (awaited if pending, re-broadcast if the node does not know it); None when it can
         never land, so that the caller sends it anew."""
+        step.lock()
         data = step.load()
         if data.get("state") in ("reverted", "lost"):
             return None

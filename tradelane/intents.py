@@ -97,6 +97,12 @@ class Step:
 
     path: Path
     label: str
+    intent: Intent | None = None
+
+    def lock(self) -> None:
+        """Hold this intent's lock (taken before anything is written or resumed)."""
+        if self.intent is not None:
+            self.intent._take_lock(self.path.parent)
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -112,6 +118,7 @@ class Step:
 
     def record_attempt(self, sender: str, tx: dict, raw: bytes, tx_hash: str) -> dict:
         """Durably add one signed transaction (the first, or a fee bump of the same nonce)."""
+        self.lock()
         data = self.load() if self.exists() else {}
         if data.get("state") in ("reverted", "lost"):
             data = {}  # an attempt that can never land: this is a new one
@@ -162,9 +169,7 @@ class Intent:
             return None
         n = self._counts.get(label, 0)
         self._counts[label] = n + 1
-        folder = self.folder(chain)
-        self._take_lock(folder)
-        return Step(folder / f"{label}#{n}.json", f"{label}#{n}")
+        return Step(self.folder(chain) / f"{label}#{n}.json", f"{label}#{n}", self)
 
     def _take_lock(self, folder: Path) -> None:
         """One run of an intent at a time: a second concurrent run stops with a clear error."""

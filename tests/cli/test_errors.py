@@ -200,7 +200,9 @@ def test_malformed_attestation_files(invoke, tmp_path, routed):
     one_line_error(invoke("relay", bad_sig, ok=False), "malleable (high s)")
 
 
-def test_tampered_attestation_is_refused_by_the_contract(invoke, tmp_path, routed):
+def test_tampered_attestation_is_refused_before_sending_and_by_the_contract(
+    invoke, tmp_path, routed
+):
     sid = routed()
     path = tmp_path / "gtin.json"
     invoke("milestone", sid, "GTIN", "--sign-only", path)
@@ -208,6 +210,11 @@ def test_tampered_attestation_is_refused_by_the_contract(invoke, tmp_path, route
     data["milestone"]["code"] = "LOAD"  # the signature no longer covers what is claimed
     path.write_text(json.dumps(data))
 
+    one_line_error(invoke("relay", path, ok=False), "gtin.json was changed after it was signed")
+    from tradelane.attest import recover_signer
+
+    data["signer"] = recover_signer(data)  # hide the edit: now only the contract can tell
+    path.write_text(json.dumps(data))
     one_line_error(invoke("relay", path, ok=False), "is not the carrier of leg 0")
 
 

@@ -128,6 +128,13 @@ def load_keystore(path: Path) -> LocalAccount:
     if not isinstance(keystore, dict) or "crypto" not in {k.lower() for k in keystore}:
         raise InputError(f"{path} is not an encrypted keystore (no 'crypto' section)")
     password = os.environ.get(PASSWORD_ENV)
+    if password is None and not sys.stdin.isatty():  # piped in, one line
+        password = sys.stdin.readline().rstrip("\r\n") or None
+        if password is None:
+            raise InputError(
+                f"keystore {path} needs its password and there is no terminal to ask on; "
+                f"set ${PASSWORD_ENV} or pipe it in"
+            )
     if password is None:
         password = click.prompt(f"Password for {path.name}", hide_input=True, err=True)
     try:

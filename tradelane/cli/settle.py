@@ -36,13 +36,12 @@ from .options import (
 def ask(what: str, *, yes: bool, as_json: bool, refuse_unattended: str | None = None) -> None:
     """Show what will move; ask when a person is at the terminal (``--yes`` skips the
     question). `refuse_unattended`: a reason to refuse without a terminal unless ``--yes``."""
+    unattended = not yes and not sys.stdin.isatty()
+    if unattended and refuse_unattended:
+        raise InputError(f"{refuse_unattended}; nothing sent. Pass --yes to do it anyway")
     if not as_json:
         err_console().print(what)
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        if refuse_unattended:
-            raise InputError(f"{refuse_unattended}; nothing sent. Pass --yes to do it anyway")
+    if yes or unattended:
         return
     if not click.confirm("go ahead?", default=False, err=True):
         raise InputError("not confirmed; nothing sent")

@@ -40,6 +40,7 @@ from .route import load_network_option, query_from_options, routing_options
 
 DEV_CARRIERS = ("carrier1", "carrier2", "carrier3")
 WEEK = 7 * 86_400
+MAX_ALTERNATIVES = 50  # what routing proposes at most
 
 
 def carrier_addresses(chain: Chain, route, given: tuple[str, ...]) -> dict[str, str]:
@@ -212,12 +213,15 @@ def ship(
     from routing.encode import encode_route
 
     console = err_console()
+    if not 1 <= pick <= MAX_ALTERNATIVES:
+        raise InputError(f"--pick {pick}: alternatives are numbered 1..{MAX_ALTERNATIVES}")
     tl = open_client(rpc)
     chain = tl.chain
     if force_new and not click.get_current_context().find_root().params.get("intent"):
         intents.refine("new", uuid.uuid4().hex)  # deliberately another shipment
     buyer = signer(chain, account, role="buyer")
     seller_acct = signer(chain, seller, role="seller")
+    arbiter = chain.address(arbiter, what="--arbiter")
     parsed_tranches = [Tranche.parse(t) for t in tranches]
     token_address = ETH if token.upper() == "ETH" else chain.address(token, what="--token")
     symbol, decimals = tl.token_info(token_address)
