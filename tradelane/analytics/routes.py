@@ -8,7 +8,9 @@ index, whose hash every proposal carries.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 
 import routing
 from routing.ontime import OnTime, rank_on_time
@@ -17,7 +19,7 @@ from routing.query import parse_time
 from ..errors import InputError
 from .snapshot import Snapshot, load_snapshot
 
-__all__ = ["candidates", "on_time_routes"]
+__all__ = ["candidates", "naming", "on_time_routes"]
 
 OBJECTIVE = "on-time"
 
@@ -62,4 +64,12 @@ def on_time_routes(
     found = candidates(network, origin, destination, dict(query), k)
     snapshot = load_snapshot(store, names)
     ranked = rank_on_time(found, deadline, snapshot.observations, network=network)
-    return ranked[:k], snapshot
+    return [(naming(r, snapshot.hash), e) for r, e in ranked[:k]], snapshot
+
+
+def naming(route: routing.Route, snapshot_hash: str) -> routing.Route:
+    """The route with a ``network_hash`` that also commits to the analytics snapshot:
+    sha256(network hash ‖ snapshot hash), both 32 bytes — so the commitment on chain
+    names the data the ranking used, as it names the network and the query."""
+    both = bytes.fromhex(route.network_hash[2:]) + bytes.fromhex(snapshot_hash[2:])
+    return replace(route, network_hash="0x" + hashlib.sha256(both).hexdigest())
