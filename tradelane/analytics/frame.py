@@ -31,12 +31,27 @@ def _columns(cls, rows: Iterable[Mapping]) -> dict[str, np.ndarray]:
     return out
 
 
+def _array(values: list, text: bool) -> np.ndarray:
+    if text:
+        return np.array(values, dtype=_TEXT)
+    out = np.array(values, dtype=object)
+    out[np.equal(out, None)] = np.nan
+    return out.astype(np.float64)
+
+
 class _Frame:
-    """Shared by the frames: built from row mappings, sliced by a boolean mask."""
+    """Shared by the frames: built from row mappings or columns, sliced by a boolean mask."""
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping]):
         return cls(**_columns(cls, rows))
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, list]):
+        """From column lists (None = not recorded), e.g. a query result fetched at once."""
+        return cls(
+            **{f.name: _array(columns[f.name], f.type == "np.ndarray[str]") for f in fields(cls)}
+        )
 
     def __len__(self) -> int:
         return len(getattr(self, fields(self)[0].name))
