@@ -43,7 +43,12 @@ def test_export_verify_label_and_trace_round_trip(tl, run, tmp_path):
     traced = run("trace", "https://id.gs1.org/01/09506000134352/21/SN-001")
 
     assert offline.exit_code == 0 and "valid: shipment" in offline.output
+    assert "completeness NOT proven" in offline.output
+    assert "history consistent up to milestone #10 (DROP ACT at DEHAM)" in offline.output
     assert online.exit_code == 0 and "against chain" in online.output
+    assert "; complete)" in online.output
+    as_json = json.loads(run("verify", tmp_path / "bundle.json", "--json").output)
+    assert as_json["valid"] and not as_json["complete"] and as_json["problems"] == []
     assert labels.exit_code == 0, labels.output
     assert len(list((tmp_path / "labels").glob("*.png"))) == 4
     assert len(list((tmp_path / "labels").glob("*.svg"))) == 4
