@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from trace_kit import Builder, build
 
 from tradelane.model import Code
@@ -389,3 +391,46 @@ def test_trace_proves_an_item_and_verifies_its_history(tl, builder):
     assert result.shipment_id == b.sid and result.proof_ok and result.ok, result.problems
     assert result.status.history_verified
     assert len(result.status.milestones) == 11
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value[:3]):
+            yield from _paths(v, (*prefix, i))
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=8),
+    st.just("0x" + "ab" * 32),
+    st.just([]),
+    st.just({}),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_any_field_set_to_anything_gives_problems_not_a_crash(full, data):
+    _, bundle = full
+    paths = [p for p in _paths(bundle) if p]
+    path = data.draw(st.sampled_from(paths))
+    value = data.draw(JUNK)
+    tampered = copy.deepcopy(bundle)
+    target = tampered
+    for key in path[:-1]:
+        target = target[key]
+    if target[path[-1]] == value:
+        return
+    target[path[-1]] = value
+    tampered["digest"] = digest(tampered)
+
+    verdict = verify(tampered)  # never raises
+
+    assert all(isinstance(p, str) and "\n" not in p for p in verdict.problems)
