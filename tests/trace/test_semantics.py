@@ -212,3 +212,23 @@ def test_references_round_trip_through_the_store(tl, shipped):
     assert loaded == references.parse_references(REFS)
     assert loaded.to_json()["containers"][1] == {"number": "MSKU9070323", "iso_code": "45G1"}
     assert references.load(tl, shipped.sid + 1000) is None
+
+
+def test_service_codes_come_from_the_proposed_route():
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from routing.model import Leg
+
+    when = datetime(2026, 12, 1, tzinfo=UTC)
+    legs = [
+        Leg("CNSHA", "NLRTM", "sea", "Meridian", "MCL-AE1", when, when, 1.0, 1.0, 1.0),
+        Leg("NLRTM", "DEHAM", "road", "Truck Co", "TRK-NL-DE", when, when, 1.0, 1.0, 1.0),
+    ]
+
+    route = SimpleNamespace(legs=legs)  # what from_route reads of a routing.Route
+    base = references.parse_references({"legs": [{"leg": 0, "vessel_imo": "9321483"}]})
+
+    refs = references.from_route(route, base)
+
+    assert [(x.leg, x.service_code, x.vessel_imo) for x in refs.legs] == [(0, "AE1", "9321483")]
