@@ -386,7 +386,7 @@ def test_a_bundle_behind_the_chain_is_stale(tl):
 def test_trace_proves_an_item_and_verifies_its_history(tl, builder):
     b = builder().full()
 
-    result = trace(tl, "(01)09506000134352(21)SN-002")
+    result = trace(tl, "(01)09506000134352(21)SN-002(17)271231")  # serial + expiry
 
     assert result.shipment_id == b.sid and result.proof_ok and result.ok, result.problems
     assert result.status.history_verified
