@@ -232,3 +232,20 @@ def test_service_codes_come_from_the_proposed_route():
     refs = references.from_route(route, base)
 
     assert [(x.leg, x.service_code, x.vessel_imo) for x in refs.legs] == [(0, "AE1", "9321483")]
+
+
+def test_every_lifecycle_keeps_local_offsets_and_no_future_creation(tl, lifecycle):
+    dcsa_events = dcsa.export(tl, lifecycle.sid)["events"]
+    epcis_events = epcis.export(tl, lifecycle.sid)["epcisBody"]["eventList"]
+    now = tl.chain.now()
+
+    for event in dcsa_events:
+        place = (event.get("transportCall") or event.get("eventLocation") or {}).get(
+            "UNLocationCode", "NLRTM"
+        )
+        happened = _parse(event["eventDateTime"])
+        assert event["eventDateTime"][-6:] == _offset_at(place, happened)
+        assert _parse(event["eventCreatedDateTime"]).timestamp() <= now
+    for event in epcis_events:
+        assert event["epcList"] and event["type"] == "ObjectEvent"
+        assert event["eventTime"][-6:] == event["eventTimeZoneOffset"]
