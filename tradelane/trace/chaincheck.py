@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from web3 import Web3
 
 from ..errors import TradelaneError
+from . import onchain
 
 if TYPE_CHECKING:
     from ..chain import Chain
@@ -53,18 +54,8 @@ def check_against_chain(bundle: dict, chain: Chain | Tradelane) -> list[str]:
             or args["fromLeg"] != r["from_leg"]
         ):
             problems.append(f"route #{i}: the log on chain holds another route than the bundle")
-    opened = bundle.get("opened")
-    if opened:
-        args = _log(tl, opened, "ShipmentOpened", problems, "opening")
-        if args is not None and (
-            args["shipmentId"] != sid
-            or any(
-                args[k] != opened[k] for k in ("buyer", "seller", "token", "arbiter", "deadline")
-            )
-            or str(args["amount"]) != opened["amount"]
-            or bytes(args["destination"]).decode("ascii", "replace") != opened["destination"]
-        ):
-            problems.append("opening: the log on chain holds other terms than the bundle")
+    if bundle.get("opened") != onchain.opened(tl, sid):  # read as the bundle builder reads it
+        problems.append("opening: the log on chain holds other terms than the bundle")
     committed = bundle["items"].get("committed")
     if committed:
         args = _log(tl, committed, "ItemsCommitted", problems, "items commitment")
