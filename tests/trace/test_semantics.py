@@ -249,3 +249,16 @@ def test_every_lifecycle_keeps_local_offsets_and_no_future_creation(tl, lifecycl
     for event in epcis_events:
         assert event["epcList"] and event["type"] == "ObjectEvent"
         assert event["eventTime"][-6:] == event["eventTimeZoneOffset"]
+
+
+def test_places_have_real_time_zones_and_documented_uris():
+    from tradelane.trace import places
+
+    january, july = 1767225600, 1782864000  # 2026-01-01 and 2026-07-01, 00:00 UTC
+    assert places.time_zone("NLRTM") == "Europe/Amsterdam"
+    assert (places.offset("NLRTM", january), places.offset("NLRTM", july)) == ("+01:00", "+02:00")
+    assert places.local_iso("CNSHA", january) == "2026-01-01T08:00:00+08:00"
+    assert places.location_uri("NLRTM").startswith("geo:51.9")
+    assert places.location_uri("NLRTM", "8712345000004") == "https://id.gs1.org/414/8712345000004"
+    assert places.location_uri("XXZZZ") == "urn:tradelane:locode:XXZZZ"  # not in the network
+    assert places.offset("XXZZZ", july) == "+00:00"
