@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, read_json
@@ -38,7 +39,7 @@ from . import onchain, stateproof
 if TYPE_CHECKING:
     from ..client import Tradelane
 
-__all__ = ["FORMAT", "build_bundle", "load_bundle", "digest"]
+__all__ = ["FORMAT", "attestation_nonce", "build_bundle", "load_bundle", "digest"]
 
 FORMAT = "tradelane-proof-bundle/2"
 LEGS_TYPE = "(bytes5,bytes5,uint8,address,uint40,uint40,uint16)[]"
@@ -75,6 +76,9 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
     for e in events:
         milestones.append(_milestone(e, "0x" + prev.hex(), raw[e.tx_hash], signed.get(e.seq)))
         prev = bytes.fromhex(e.head[2:])
+    for i, entry in enumerate(milestones):
+        if entry["signature"]:
+            entry["nonce"] = attestation_nonce(milestones, i)
     bundle: dict[str, Any] = {
         "format": FORMAT,
         "created_at": iso(tl.chain.now()),
@@ -99,6 +103,13 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
     bundle.update(state_proof=proof, state_proof_missing=missing)
     bundle["digest"] = digest(bundle)
     return bundle
+
+
+def attestation_nonce(milestones: Sequence[dict], index: int) -> int:
+    """The nonce the contract binds into the `index`-th milestone's EIP-712 attestation: the
+    number of milestones recorded before it (`IShipments.attestationDigest`). The builder and
+    the verifier both derive it from the listed history, never from the file alone."""
+    return index
 
 
 def _milestone(e, prev_head: str, raw: str | None, signed: tuple[int, bytes] | None) -> dict:
@@ -128,8 +139,7 @@ def _milestone(e, prev_head: str, raw: str | None, signed: tuple[int, bytes] | N
     }
     if signed:
         deadline, signature = signed
-        # The attestation's nonce is the milestone's seq: the contract signs nothing else in.
-        entry.update(signature="0x" + signature.hex(), nonce=e.seq, deadline=deadline)
+        entry.update(signature="0x" + signature.hex(), deadline=deadline)
     return entry
 
 
