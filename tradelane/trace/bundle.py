@@ -148,5 +148,8 @@ def load_bundle(path) -> dict:
     data = read_json(path, "bundle")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         got = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise InputError(f"bundle file {path} is not a Tradelane proof bundle (format {got!r})")
+        raise InputError(
+            f"bundle file {path} is not a Tradelane proof bundle: format is {got!r}, "
+            f"expected {FORMAT}"
+        )
     return data
