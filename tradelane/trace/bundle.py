@@ -87,8 +87,8 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
         "shipment_id": shipment_id,
         "genesis": "0x" + genesis_head(tl.chain.chain_id, tl.address, shipment_id).hex(),
         "opened": onchain.opened(tl, shipment_id),
-        "route_hash": "0x" + view["routeHash"].hex(),
-        "network_hash": "0x" + view["networkHash"].hex(),
+        "route_hash": routes[-1].route_hash if routes else "0x" + "00" * 32,
+        "network_hash": routes[-1].network_hash if routes else "0x" + "00" * 32,
         "routes": [r.to_json() for r in routes],
         "items": {
             "root": "0x" + view["itemsRoot"].hex(),
