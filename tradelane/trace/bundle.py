@@ -55,7 +55,30 @@ def digest(bundle: dict) -> str:
 
 
 def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
-    """The proof bundle of `shipment_id` as a JSON-able dict."""
+    """The proof bundle of `shipment_id` as a JSON-able dict.
+
+    The state proof is taken after the history is read; should a milestone land in between,
+    the history is read again (three tries), so the proof's head is the bundle's head."""
+    for _ in range(3):
+        bundle = _assemble(tl, shipment_id)
+        proof, missing = stateproof.build(tl, shipment_id)
+        try:
+            if (
+                proof is None
+                or stateproof.check(proof, tl.address, shipment_id).hex() == (bundle["head"][2:])
+            ):
+                break
+        except stateproof.ProofError as err:
+            proof, missing = None, f"the node's state proof does not verify ({err})"
+            break
+    else:
+        proof, missing = None, "the chain moved on while the bundle was built; export again"
+    bundle.update(state_proof=proof, state_proof_missing=missing)
+    bundle["digest"] = digest(bundle)
+    return bundle
+
+
+def _assemble(tl: Tradelane, shipment_id: int) -> dict:
     view = tl.view(shipment_id)
     events = tl.history(shipment_id)
     routes = onchain.routes(tl, shipment_id)
@@ -99,9 +122,6 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
         "milestone_count": len(milestones),
         "head": "0x" + prev.hex(),
     }
-    proof, missing = stateproof.build(tl, shipment_id)
-    bundle.update(state_proof=proof, state_proof_missing=missing)
-    bundle["digest"] = digest(bundle)
     return bundle
 
 
