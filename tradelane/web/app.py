@@ -172,7 +172,7 @@ def create_app(
     index_url
         The event index the pages read (see `Backend`).
     """
-    from . import api, pages
+    from . import api, lanes, pages
 
     app = FastAPI(
         title=f"{title} tracking API",
@@ -197,6 +197,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(lanes.router)
     _install_error_handlers(app)
     _document_errors_as_400(app)
     return app
