@@ -189,6 +189,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.backend = Backend(source, index_url=index_url)
+    app.state.index_url = index_url
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.state.poll_seconds = poll_seconds
     templates = Jinja2Templates(directory=str(HERE / "templates"))
