@@ -100,7 +100,7 @@ def test_a_stuck_transaction_is_replaced_under_the_same_nonce_with_a_higher_fee(
     assert bumped["max_fee"] > first["max_fee"] and bumped["tip"] > first["tip"]
     w3 = node.chain.w3
     assert w3.eth.get_transaction_receipt(bumped["hash"])["status"] == 1  # the one mined
-    assert node.chain._receipt_of([first["hash"]]) is None
+    assert node.chain.receipt_of([first["hash"]]) is None
     assert json.loads(done.stdout)["state"] == "completed"
 
 

@@ -38,12 +38,22 @@ def _fail(message: str, code: int = 1):
     sys.exit(code)
 
 
+def _name(ctx: click.Context) -> str:
+    """The command's name below the root ('ship', 'node advance'), however the program was
+    started (`tradelane`, `python -m tradelane.cli`, a test runner)."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
 class _Command(click.Command):
     """A command run as one intent: its transactions are journaled and resumed on a re-run."""
 
     def invoke(self, ctx: click.Context):
         root = ctx.find_root().params
-        name = ctx.command_path.split(" ", 1)[-1]
+        name = _name(ctx)
         key = root.get("intent") or [
             name,
             {k: v for k, v in sorted(ctx.params.items()) if k not in NOT_INTENT},
