@@ -236,9 +236,7 @@ def recover(url: str) -> dict:
         _rpc(url, "anvil_setTime", hex(target))
     restored = 0
     lost = [(p, s) for p, s in steps if s.get("state") in ("sent", "mined")]
-    lost = [
-        (p, s) for p, s in lost if chain.receipt_of([a["hash"] for a in s["attempts"]]) is None
-    ]
+    lost = [(p, s) for p, s in lost if chain.receipt_of([a["hash"] for a in s["attempts"]]) is None]
     lost.sort(key=lambda ps: (ps[1].get("block", 2**62), ps[1].get("index", 0), ps[1]["nonce"]))
     for path, step in lost:
         with contextlib.suppress(Exception):  # its nonce taken meanwhile: it can never land
