@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 from tradelane import attest
 from tradelane.chain import connect, dev_accounts
@@ -219,7 +220,6 @@ class Harness:
             "TRADELANE_RECEIPT_TIMEOUT": "20",
         }
         self.env.pop("TRADELANE_DEBUG", None)
-        os.environ["TRADELANE_HOME"] = str(self.home)  # the library's view of the same home
         self.node = Anvil(self.port, self.state).start()
         self.durations: dict[str, float] = {}
         self.calibrate_each = True  # else one command's running time stands for all
@@ -335,19 +335,16 @@ def run(
     `calibrate_each=False` times one command and uses that for all (quicker, for the tests)."""
     scenarios = scenarios or SCENARIOS
     folder = Path(home or tempfile.mkdtemp(prefix="tradelane-faults-"))
-    previous = os.environ.get("TRADELANE_HOME")
-    h = Harness(folder, seed)
-    h.calibrate_each = calibrate_each
     started = time.monotonic()
-    try:
-        for k in range(points):
-            h.point(scenarios[k % len(scenarios)], k, node=bool((k // len(scenarios)) % 2))
-    finally:
-        h.close()
-        if previous is None:
-            os.environ.pop("TRADELANE_HOME", None)
-        else:
-            os.environ["TRADELANE_HOME"] = previous
+    # the library's view of the same home, for the arranging and the checking
+    with mock.patch.dict(os.environ, {"TRADELANE_HOME": str(folder)}):
+        h = Harness(folder, seed)
+        h.calibrate_each = calibrate_each
+        try:
+            for k in range(points):
+                h.point(scenarios[k % len(scenarios)], k, node=bool((k // len(scenarios)) % 2))
+        finally:
+            h.close()
     return {
         **h.counts,
         "seconds": round(time.monotonic() - started, 1),

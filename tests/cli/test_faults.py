@@ -8,8 +8,7 @@ from __future__ import annotations
 from benchmarks import faults
 
 
-def test_every_sending_command_survives_a_kill_of_itself_and_of_the_node(tmp_path, monkeypatch):
-    monkeypatch.setenv("TRADELANE_HOME", str(tmp_path))  # restored after the test
+def test_every_sending_command_survives_a_kill_of_itself_and_of_the_node(tmp_path):
     points = 2 * len(faults.SCENARIOS)  # each command: one kill of itself, one of the node
 
     result = faults.run(points, seed=2026, home=tmp_path, calibrate_each=False)

@@ -16,8 +16,9 @@ from ..errors import TradelaneError
 DEBUG_ENV = "TRADELANE_DEBUG"
 # Arguments that change how a command reports or where it connects, not what it means.
 NOT_INTENT = frozenset({"as_json", "rpc", "yes"})
-# Commands whose every run is meant as a new one (the demo shows a new lifecycle each time).
-FRESH = frozenset({"demo"})
+# Commands whose every run is meant as a new one: the demo shows a new lifecycle, simulate adds
+# a new population (a killed run is not resumed; its journaled transactions still land once).
+FRESH = frozenset({"demo", "simulate"})
 
 
 def _one_line(err: BaseException) -> str:
