@@ -18,6 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+FAULT_ZEROS = ("duplicates", "lost_reported_successes", "wrong_reports")
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -58,7 +59,7 @@ def _timed(name: str, fn, console: Console) -> tuple[dict, float]:
 
 
 def main() -> int:
-    from benchmarks import chain_bench, gas_bench, routing_bench, soak, trace_bench
+    from benchmarks import chain_bench, faults, gas_bench, routing_bench, soak, trace_bench
 
     console = Console(stderr=True)
     durations: dict[str, float] = {}
@@ -70,17 +71,22 @@ def main() -> int:
     results.update(chain)
     results["soak"], durations["soak"] = _timed("soak", lambda: soak.run(steps=10_000), console)
     results["trace"], durations["trace"] = _timed("traceability", trace_bench.run, console)
+    results["faults"], durations["faults"] = _timed(
+        "faults (200 kill points)", lambda: faults.run(points=200), console
+    )
     results["machine"] = _machine()
     results["durations_s"] = {k: round(v, 1) for k, v in durations.items()}
 
     (HERE / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     (HERE / "RESULTS.md").write_text(_markdown(results))
     _print_table(results, Console())
-    return 1 if results["soak"].get("violations", 1) else 0
+    faulty = sum(results["faults"].get(k, 1) for k in FAULT_ZEROS)
+    return 1 if results["soak"].get("violations", 1) or faulty else 0
 
 
 def _rows(results: dict):
-    for section in ("gas", "gas_floor", "routing", "status", "throughput", "soak", "trace"):
+    sections = ("gas", "gas_floor", "routing", "status", "throughput", "soak", "trace", "faults")
+    for section in sections:
         for key, value in results.get(section, {}).items():
             if isinstance(value, int | float):
                 yield section, key, value
