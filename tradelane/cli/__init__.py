@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from . import chain_cmds, demo, milestones, route, settle, ship, status  # noqa: F401  (registers)
+from . import chain_cmds, demo, index, milestones, route, settle, ship, status  # noqa: F401
 from .app import cli
 
 # Traceability and the web page register their commands when their modules are present.

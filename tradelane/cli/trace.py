@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, read_json
 from ..trace import bundle as trace_bundle
 from ..trace import dcsa, epcis, labels, lookup
 from ..trace import items as trace_items
+from ..trace import references as trace_references
 from .app import cli
 from .options import json_option, open_chain, open_client, out, print_json, rpc_option
 from .render import history_table
@@ -100,6 +101,42 @@ def trace(code: str, rpc: str | None, as_json: bool) -> None:
             console.print("[green]history verified[/]: hash chain, on-chain head, route, signers")
     if not result.ok:
         raise SystemExit(1)
+
+
+@cli.command("references")
+@click.argument("shipment_id", metavar="SHIPMENT", type=int)
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@rpc_option
+@json_option
+def references_command(shipment_id: int, file: Path | None, rpc: str | None, as_json: bool) -> None:
+    """Show a shipment's off-chain references, or set them from a JSON FILE.
+
+    Booking, bill of lading or air waybill, container numbers (ISO 6346), each leg's
+    vessel IMO number, voyage and service code, and GLNs of facilities by UN/LOCODE. Every
+    check digit is verified; the DCSA / EPCIS exports and the tracking page use them. They
+    are kept on this machine, not on chain.
+
+    \b
+    Example:
+      tradelane references 1 refs.json
+    """
+    tl = open_client(rpc)
+    tl.view(shipment_id)  # an unknown shipment fails here, with its id
+    if file is not None:
+        refs = trace_references.parse_references(read_json(file, "references"))
+        trace_references.save(tl, shipment_id, refs)
+    else:
+        refs = trace_references.load(tl, shipment_id)
+    data = refs.to_json() if refs else None
+    if as_json:
+        print_json(data)
+        return
+    if refs is None:
+        click.echo(f"shipment {shipment_id} has no references on this machine")
+        return
+    for key, value in data.items():
+        if value:
+            click.echo(f"{key}: {json.dumps(value)}")
 
 
 @cli.command()
