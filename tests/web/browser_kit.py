@@ -20,6 +20,7 @@ import pytest
 
 from tradelane.client import DAY
 from tradelane.model import Classifier, Code
+from tradelane.trace import references
 
 CHROMIUM = os.environ.get("TRADELANE_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -35,6 +36,12 @@ ARGS = [
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("TRADELANE_ARTIFACTS", ROOT / "reports" / "web"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+REFERENCES = {
+    "booking": "BKG-2026-0042",
+    "bill_of_lading": "MAEU123456789",
+    "containers": ["CSQU3054383"],
+    "legs": [{"leg": 1, "vessel_imo": "9321483", "vessel_name": "EMMA MAERSK", "voyage": "245W"}],
+}
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -121,6 +128,7 @@ def build_world(tl, journey_cls) -> World:
     tl.dispute("buyer", disputed.sid)
     new("open", "open")
     transit = new("in_transit", "transshipped")
+    references.save(tl, transit.sid, references.parse_references(REFERENCES))
     early = transit.legs[1][5]
     transit.record(1, Code.ARRI, Classifier.EST, at=early + 2 * DAY)  # superseded
     transit.record(1, Code.ARRI, Classifier.EST, at=early + 1 * DAY)  # the latest

@@ -96,23 +96,33 @@ def chance(tl: Any, status: Any) -> Chance | None:
     return Chance(float(get("probability", 0.0)), get("early"), get("late"), str(get("basis", "")))
 
 
-def references(tl: Any, shipment_id: int) -> dict[str, tuple[str, ...]]:
-    """Containers, vessel/voyage, B/L, AWB numbers of a shipment, where it carries them."""
-    trace = _module("tradelane.trace.references")
-    fn = getattr(trace, "references", None) if trace else None
-    if fn is None:
-        return {}
+def references(tl: Any, shipment_id: int) -> dict[str, str]:
+    """Booking, B/L, AWB, containers and each leg's vessel/voyage, labelled for the page.
+
+    They are claims by whoever entered them (`tradelane.trace.references`), not on chain.
+    """
+    module = _module("tradelane.trace.references")
     try:
-        found = fn(tl, shipment_id) or {}
-    except Exception:  # noqa: BLE001
+        refs = module.load(tl, shipment_id) if module else None
+    except Exception:  # noqa: BLE001 - a broken references file must not break the page
         return {}
-    if not isinstance(found, dict):
-        found = getattr(found, "__dict__", {})
-    return {
-        str(k): tuple(v) if isinstance(v, list | tuple) else (str(v),)
-        for k, v in found.items()
-        if v
+    if refs is None:
+        return {}
+    rows = {
+        "Booking": refs.booking,
+        "Bill of lading": refs.bill_of_lading,
+        "Air waybill": refs.air_waybill,
+        "Containers": ", ".join(
+            c.number + (f" ({c.iso_code})" if c.iso_code else "") for c in refs.containers
+        ),
     }
+    for leg in refs.legs:
+        vessel = leg.vessel_name or ""
+        if leg.vessel_imo:
+            vessel += f" (IMO {leg.vessel_imo})" if vessel else f"IMO {leg.vessel_imo}"
+        parts = [vessel, f"voyage {leg.voyage}" if leg.voyage else "", leg.service_code or ""]
+        rows[f"Leg {leg.leg + 1}"] = ", ".join(p for p in parts if p)
+    return {k: v for k, v in rows.items() if v}
 
 
 def items(tl: Any, shipment_id: int) -> list[dict]:
