@@ -98,7 +98,7 @@ class Tradelane:
         """Deploy unless this chain already runs these sources. Returns (client, deployed_now)."""
         sources = source_hash()
         if not force and not chain.is_embedded:
-            existing = deployments.load().get(str(chain.chain_id))
+            existing = deployments.existing(chain)
             if existing and existing.get("source_hash") == sources:
                 with contextlib.suppress(NotDeployedError):  # a fresh node: deploy again
                     return cls.attach(chain), False

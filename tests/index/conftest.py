@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -22,8 +20,7 @@ from pgserver import PostgresServer, available  # noqa: E402
 
 from tradelane.chain import connect  # noqa: E402
 from tradelane.client import Tradelane  # noqa: E402
-from tradelane.index import attach, open_index  # noqa: E402
-from tradelane.index.schema import DECODED, calls, raw_logs  # noqa: E402
+from tradelane.index import attach  # noqa: E402
 from tradelane.node import Anvil  # noqa: E402
 
 
@@ -90,38 +87,6 @@ def indexed(tl, db_url):
     ix = attach(client, db_url)
     yield client, ix
     ix.stop()
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return int(value)
-    return value
-
-
-def dump(url_or_store, chain_id: int, contract: str) -> dict[str, list[tuple]]:
-    """Every decoded row and raw log of the deployment, sorted, as plain values (the
-    `final` flag left out: it depends on when the rows were read, not on what)."""
-    store = open_index(url_or_store) if isinstance(url_or_store, str) else url_or_store
-    found = {}
-    with store.engine.connect() as conn:
-        for table in (*DECODED, raw_logs, calls):
-            columns = [c for c in table.c if c.name != "final"]
-            rows = conn.execute(select(*columns)).all()
-            found[table.name] = sorted((tuple(_plain(v) for v in row) for row in rows), key=repr)
-    if isinstance(url_or_store, str):
-        store.close()
-    return found
-
-
-def fresh_dump(tl: Tradelane, url: str) -> dict[str, list[tuple]]:
-    """The index of the deployment built from scratch into `url`, dumped."""
-    client = Tradelane(tl.chain, tl.address, tl.deployment)
-    ix = attach(client, url)
-    ix.sync()
-    try:
-        return dump(ix.store, tl.chain.chain_id, tl.address)
-    finally:
-        ix.stop()
 
 
 @pytest.fixture

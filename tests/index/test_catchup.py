@@ -8,7 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import dump
+from index_kit import dump
 from sqlalchemy import func, select
 
 from tradelane.cli import cli

@@ -12,7 +12,7 @@ import time
 
 import pytest
 import story
-from conftest import dump, fresh_dump
+from index_kit import dump, fresh_dump
 from sqlalchemy import select
 
 from tradelane.index.schema import cursors

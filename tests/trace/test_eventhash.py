@@ -145,6 +145,17 @@ def test_other_uris_are_left_alone(text):
     assert canonical.canonical_id(text) is None
 
 
+def test_nested_extensions_keep_their_type_and_drop_comments():
+    ns = {"ex": "https://ns.example.com/epcis/"}
+    event = {**BASE, "ex:box": {"type": "crate", "ex:weight": 2.50, "comment": "x"}}
+    text = eventhash.pre_hash(event, ns)
+    assert (
+        "{https://ns.example.com/epcis/}boxtype=crate{https://ns.example.com/epcis/}weight=2.5"
+        in text
+    )
+    assert "comment" not in text
+
+
 def test_comments_error_declarations_and_record_time_are_not_hashed():
     noisy = copy.deepcopy(BASE)
     noisy.update(

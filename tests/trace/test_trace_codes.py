@@ -128,3 +128,22 @@ def test_bad_code_is_one_line_naming_it(code, message):
 
 def test_at_least_forty_inputs_are_covered():
     assert len(READS) + len(ERRORS) >= 40
+
+
+def test_an_items_file_keeps_every_ai_it_carries(tmp_path):
+    from tradelane.trace.items import from_json, items_root, parse_items, prepare
+
+    text = f"(00){SSCC}(400)PO-4711\n(01){G}(10)L-7(21)A1(17)271231\n{ITEM}A2?15=270630\n"
+    (tmp_path / "items.txt").write_text(text)
+
+    items, root = prepare(tmp_path / "items.txt")
+
+    assert [dict(i.attributes) for i in items] == [
+        {"400": "PO-4711"},
+        {"10": "L-7", "17": "271231"},
+        {"15": "270630"},
+    ]
+    assert items[1].parent == SSCC  # the only logistics unit
+    assert from_json([i.to_json() for i in items]) == items  # the registry keeps them
+    bare = parse_items(f"(00){SSCC}\n{ITEM}A1\n{ITEM}A2")
+    assert items_root(bare) == root  # attributes are not part of the committed identity

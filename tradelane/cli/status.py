@@ -8,6 +8,7 @@ import time
 import click
 from rich.table import Table
 
+from ..analytics.arrival import arrival_chance, describe_chance
 from ..model import CODE_WORDS, State
 from .app import cli
 from .index import db_option, open_indexed
@@ -58,11 +59,14 @@ def status(
     tl, ix = open_indexed(rpc, db, sync=sync, quiet=as_json)
     s = tl.status(shipment_id)
     fresh = ix.reader.freshness()
+    chance = arrival_chance(s, ix.store)  # analytics: P(arrival by the deadline)
     if as_json:
-        print_json({**s.to_json(), "index": fresh.to_json() if fresh else None})
+        print_json({**s.to_json(), "index": fresh.to_json() if fresh else None, "on_time": chance})
         return
     console = out()
     console.print(status_view(s))
+    if chance:
+        console.print(describe_chance(chance))
     if history and s.milestones:
         console.print(history_table(s.milestones))
     if fresh:

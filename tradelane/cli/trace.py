@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from ..trace import bundle as trace_bundle
 from ..trace import dcsa, epcis, labels, lookup
 from ..trace import items as trace_items
 from ..trace import references as trace_references
+from ..trace import verify as trace_verify
 from .app import cli
 from .options import json_option, open_chain, open_client, out, print_json, rpc_option
 from .render import history_table
@@ -181,25 +183,39 @@ def export(shipment_id: int, fmt: str, output: Path | None, rpc: str | None) -> 
     metavar="URL",
     help="Also check against this chain: every log is there, the on-chain head matches.",
 )
-def verify(bundle_path: Path, rpc: str | None) -> None:
-    """Check a proof bundle: offline by default, against a chain with --rpc.
+@click.option(
+    "--trusted-block",
+    default=None,
+    metavar="HASH",
+    help="A block hash you trust (from your node or an explorer): proves completeness "
+    "offline when the bundle's state proof is for that block.",
+)
+def verify(bundle_path: Path, rpc: str | None, trusted_block: str | None) -> None:
+    """Check a proof bundle and say exactly what it proves.
 
     Offline it re-derives every record, hash-chain link, signature, route hash and the
-    items root; exits 1 and names each problem if anything is wrong.
+    items root: the history is consistent up to its last milestone. Whether later
+    milestones exist is proven only against a chain (--rpc), or offline by the bundle's
+    state proof of the contract's head for a block hash you trust (--trusted-block).
+    Exits 1 and names each problem if anything is wrong.
 
     \b
     Example:
-      tradelane verify shipment-1.bundle.json --rpc http://127.0.0.1:8545
+      tradelane verify shipment-1.bundle.json --trusted-block 0x5c…e1
     """
+    if trusted_block is not None and not re.fullmatch(r"0x[0-9a-fA-F]{64}", trusted_block):
+        raise InputError(f"--trusted-block '{trusted_block}' is not a 0x-prefixed 32-byte hash")
     data = trace_bundle.load_bundle(bundle_path)
     chain = open_chain(rpc) if rpc else None
-    problems = trace_bundle.verify_bundle(data, chain)
-    if problems:
-        for problem in problems:
+    verdict = trace_verify.verify(data, chain, trusted_block)
+    if verdict.problems:
+        for problem in verdict.problems:
             click.echo(f"invalid: {problem}", err=True)
         raise SystemExit(1)
-    where = f"and against chain {chain.chain_id}" if chain else "offline"
+    where = f"checked against chain {chain.chain_id}" if chain else "checked offline"
     click.echo(
         f"valid: shipment {data['shipment_id']} on chain {data['chain_id']}, "
-        f"{data['milestone_count']} milestones, head {data['head']} (checked {where})"
+        f"{data['milestone_count']} milestones, head {data['head']} ({where})"
     )
+    for statement in verdict.statements:
+        click.echo(f"  {statement}")

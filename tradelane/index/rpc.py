@@ -8,11 +8,14 @@ off; the embedded chain answers through its own provider.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 
 from web3 import HTTPProvider, Web3
 
 from ..chain import Chain
-from ..logs import Refused
+from ..errors import ChainError
+from ..logs import BACKOFF, PATIENCE, Refused
 from .decode import as_int
 
 __all__ = ["Rpc"]
@@ -21,9 +24,10 @@ BATCH = 100  # requests per JSON-RPC batch
 
 
 class Rpc:
-    def __init__(self, w3: Web3):
+    def __init__(self, w3: Web3, sleep: Callable[[float], None] = time.sleep):
         self.w3 = w3
         self.batches = isinstance(w3.provider, HTTPProvider)
+        self.sleep = sleep
 
     @classmethod
     def for_chain(cls, chain: Chain) -> Rpc:
@@ -35,6 +39,19 @@ class Rpc:
         return cls(chain.w3)
 
     def call(self, method: str, *params):
+        return _patiently(lambda: self._call(method, params), self.sleep)
+
+    def many(self, method: str, params: list[list]) -> list:
+        """The results of `method` for each params list, in order (batched over HTTP)."""
+        if not self.batches:
+            return [self.call(method, *p) for p in params]
+        out: list = []
+        for start in range(0, len(params), BATCH):
+            chunk = params[start : start + BATCH]
+            out += _patiently(lambda chunk=chunk: self._batch(method, chunk), self.sleep)
+        return out
+
+    def _call(self, method: str, params):
         if not self.batches:  # eth-tester: through web3's formatters, back to JSON values
             try:
                 return json.loads(Web3.to_json(self.w3.manager.request_blocking(method, params)))
@@ -46,23 +63,16 @@ class Rpc:
             raise Refused(str(err), status=_http_status(err)) from err
         return _result(method, reply)
 
-    def many(self, method: str, params: list[list]) -> list:
-        """The results of `method` for each params list, in order (batched over HTTP)."""
-        if not self.batches:
-            return [self.call(method, *p) for p in params]
-        out: list = []
-        for start in range(0, len(params), BATCH):
-            chunk = params[start : start + BATCH]
-            try:
-                replies = self.w3.provider.make_batch_request([(method, p) for p in chunk])
-            except Exception as err:  # noqa: BLE001 - as in `call`
-                raise Refused(str(err), status=_http_status(err)) from err
-            if isinstance(replies, dict):  # the whole batch refused
-                _result(method, replies)
-                raise Refused(f"{method}: the batch was refused")
-            replies = sorted(replies, key=lambda r: r.get("id", 0))
-            out += [_result(method, r) for r in replies]
-        return out
+    def _batch(self, method: str, chunk: list[list]) -> list:
+        try:
+            replies = self.w3.provider.make_batch_request([(method, p) for p in chunk])
+        except Exception as err:  # noqa: BLE001 - as in `call`
+            raise Refused(str(err), status=_http_status(err)) from err
+        if isinstance(replies, dict):  # the whole batch refused
+            _result(method, replies)
+            raise Refused(f"{method}: the batch was refused")
+        replies = sorted(replies, key=lambda r: r.get("id", 0))
+        return [_result(method, r) for r in replies]
 
     # -- the calls -----------------------------------------------------------------------
 
@@ -92,6 +102,23 @@ class Rpc:
     def inputs(self, tx_hashes: list[str]) -> dict[str, str]:
         found = self.many("eth_getTransactionByHash", [[h] for h in tx_hashes])
         return {h: _hexstr(t["input"]) for h, t in zip(tx_hashes, found, strict=True) if t}
+
+
+def _patiently(request: Callable, sleep: Callable[[float], None]):
+    """`request()`, asked again after a growing wait while the node says it is rate-limited."""
+    wait = BACKOFF[0]
+    for _ in range(PATIENCE):
+        try:
+            return request()
+        except Refused as err:
+            if not err.rate_limited:
+                raise
+            sleep(wait)
+            wait = min(wait * 2, BACKOFF[1])
+    try:
+        return request()
+    except Refused as err:
+        raise ChainError(f"the node keeps refusing: {err}") from err
 
 
 def _tag(n: int | str) -> str:

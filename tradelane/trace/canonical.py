@@ -51,7 +51,28 @@ PRIMARY_KEYS = ("01", "8006", "8010", "414", "417", "8017", "8018", "255", "00",
 PRIMARY_KEYS += ("402", "8003", "8004")
 #: Key qualifiers kept in the constrained form, finest first.
 _QUALIFIERS = {"01": ("21", "10", "235"), "8006": ("21", "10"), "414": ("254",), "8010": ("8011",)}
-_VALUE = re.compile(r"^(?:%[0-9A-Fa-f]{2}|[!\"&'()*+,\-./0-9:;<=>?A-Z_a-z])*$")
+# Characters a Digital Link value may carry unescaped for the constrained form (as the
+# reference implementation accepts them): " ' - . 0-9 ; < = > ? A-Z _ a-z.
+_C = r"[\"'\-.0-9;-?A-Z_a-z]"
+#: The key values (and their qualifiers) of a valid constrained Digital Link, per AI.
+_KEY_SYNTAX = {
+    "00": r"\d{18}",
+    "01": r"\d{14}",
+    "253": rf"\d{{13}}{_C}{{0,17}}",
+    "255": r"\d{13}\d{0,12}",
+    "401": rf"{_C}{{1,30}}",
+    "402": r"\d{17}",
+    "414": r"\d{13}",
+    "417": r"\d{13}",
+    "8003": rf"\d{{14}}{_C}{{0,16}}",
+    "8004": rf"{_C}{{1,30}}",
+    "8006": r"\d{18}",
+    "8010": r"[#\-/0-9A-Z]{1,30}",
+    "8017": r"\d{18}",
+    "8018": r"\d{18}",
+}
+_QUALIFIER_SYNTAX = {"21": rf"{_C}{{1,20}}", "10": rf"{_C}{{1,20}}", "235": rf"{_C}{{1,28}}"}
+_QUALIFIER_SYNTAX |= {"254": rf"{_C}{{1,20}}", "8011": r"\d{1,12}"}
 
 
 def gs1_check_digit(digits: str) -> str:
@@ -179,18 +200,18 @@ def _dl(uri: str) -> str | None:
     if found is None:
         return None
     ai, key, pairs = found
-    if not re.match(r"^\d{4}", key) or not _VALUE.match(key):
-        return None
     if ai == "01" and key.isdigit() and len(key) in (8, 12, 13):
         key = key.zfill(14)
-    qualifiers = dict(p for p in pairs if p[0] != "22")  # the CPV is not an identity level
-    if any(not _VALUE.match(v) or not v for v in qualifiers.values()):
+    if not re.match(r"^\d{4}", key) or not re.fullmatch(_KEY_SYNTAX[ai], key):
         return None
+    qualifiers = dict(p for p in pairs if p[0] != "22")  # the CPV is not an identity level
     allowed = _QUALIFIERS.get(ai, ())
     if set(qualifiers) - set(allowed):
         return None
-    finest = next((q for q in allowed if q in qualifiers), None)
     if ai == "01" and "235" in qualifiers and len(qualifiers) > 1:
+        return None
+    finest = next((q for q in allowed if q in qualifiers), None)
+    if finest and not re.fullmatch(_QUALIFIER_SYNTAX[finest], qualifiers[finest]):
         return None
     tail = f"/{finest}/{qualifiers[finest]}" if finest else ""
     return f"{DL_ROOT}/{ai}/{key}{tail}"

@@ -60,8 +60,10 @@ _OLD_CBV = {
     "urn:epcglobal:cbv:sdt:": CBV + "SDT-",
     "urn:epcglobal:cbv:er:": CBV + "ER-",
 }
-_IGNORED = {"type", "eventID", "recordTime", "errorDeclaration", "@context", "comment"}
-_IGNORED |= {"rdfs:comment", "#text"}
+#: Comments are never hashed, at any depth; these event-level fields neither.
+_COMMENTS = {"comment", "rdfs:comment", "#text"}
+_IGNORED = {"type", "eventID", "recordTime", "errorDeclaration", "@context"} | _COMMENTS
+_ABSENT = object()
 
 EPCS = ("list", "epc", None)
 QUANTITIES = ("list", "quantityElement", (("epcClass", None), ("quantity", None), ("uom", None)))
@@ -151,6 +153,8 @@ def timestamp_text(text: str) -> str:
 
 
 def _value(value, ns: dict[str, str], vocabulary: str | None = None) -> str:
+    if value is None:  # a JSON null is the text "None" to the reference implementation
+        return "None"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -182,7 +186,7 @@ def _join_sorted(parts) -> str:
 
 
 def _scalar(name: str, value, ns, vocabulary=None, time=False) -> str:
-    if value is None:
+    if value is _ABSENT:
         return ""
     if time and isinstance(value, str):
         text = timestamp_text(value)
@@ -193,9 +197,7 @@ def _scalar(name: str, value, ns, vocabulary=None, time=False) -> str:
 
 def _generic(key: str, value, ns: dict[str, str], path: str = "") -> str:
     """Any field outside the canonical order: ``name=value`` or ``name`` + sorted children."""
-    if key in _IGNORED:
-        return ""
-    if value is None:
+    if key in _COMMENTS:
         return ""
     name = _name(key, ns)
     if isinstance(value, list):
@@ -211,8 +213,8 @@ def _typed_entry(list_name: str, entry, ns: dict[str, str]) -> str:
     if not isinstance(entry, dict):
         return _scalar(_TYPED_LISTS[list_name], entry, ns)
     field = _TYPED_LISTS[list_name]
-    out = _scalar("type", entry.get("type"), ns, VOCABULARY[f"{list_name}.type"])
-    out += _scalar(field, entry.get(field), ns)
+    out = _scalar("type", entry.get("type", _ABSENT), ns, VOCABULARY[f"{list_name}.type"])
+    out += _scalar(field, entry.get(field, _ABSENT), ns)
     rest = {k: v for k, v in entry.items() if k not in ("type", field)}
     return out + _join_sorted(_generic(k, v, ns, list_name) for k, v in rest.items())
 
@@ -226,16 +228,18 @@ def _remaining(key: str, value, ns: dict[str, str]) -> str:
 
 def _object(name: str, value, order, ns: dict[str, str]) -> str:
     """A standard object: its ordered fields, then its extensions (sorted)."""
+    if not isinstance(value, dict) and order == (("id", None),):
+        value = {"id": value}  # readPoint / bizLocation written as a bare URI
     if not isinstance(value, dict):
         return _scalar(name, value, ns)
     known = {k for k, _ in order}
-    body = "".join(_field(k, value.get(k), how, ns, name) for k, how in order)
+    body = "".join(_field(k, value.get(k, _ABSENT), how, ns, name) for k, how in order)
     extra = _join_sorted(_generic(k, v, ns, name) for k, v in value.items() if k not in known)
     return name + body + extra if body or extra else ""
 
 
 def _field(name: str, value, how, ns: dict[str, str], parent: str = "") -> str:
-    if value is None:
+    if value is _ABSENT:
         return ""
     if how is None:
         values = value if isinstance(value, list) else [value]
@@ -261,7 +265,7 @@ def pre_hash(event: dict, ns: dict[str, str] | None = None, ignore: frozenset = 
     ns = {**DEFAULT_NAMESPACES, **(ns or {})}
     if isinstance(event.get("@context"), list | dict):
         ns = namespaces(event["@context"], ns)
-    standard = "".join(_field(k, event.get(k), how, ns) for k, how in ORDER)
+    standard = "".join(_field(k, event.get(k, _ABSENT), how, ns) for k, how in ORDER)
     known = {k for k, _ in ORDER} | _IGNORED | ignore
     rest = _join_sorted(_remaining(k, v, ns) for k, v in event.items() if k not in known)
     return f"eventType={event.get('type')}" + standard + rest
