@@ -79,21 +79,33 @@ class Chance:
 
 
 def chance(tl: Any, status: Any) -> Chance | None:
-    """The chance of delivery by the deadline, or None: no analytics yet."""
-    analytics = _module("tradelane.analytics")
-    fn = getattr(analytics, "chance_by_deadline", None) if analytics else None
-    if fn is None:
+    """Lane analytics' chance of arrival by the deadline, or None: no analytics (no index
+    attached to the client, analytics not installed, or nothing left to predict)."""
+    store = getattr(getattr(tl, "index", None), "store", None)
+    arrival = _module("tradelane.analytics.arrival")
+    if store is None or arrival is None:
         return None
     try:
-        result = fn(tl, status)
+        found = arrival.arrival_chance(status, store)
     except Exception:  # noqa: BLE001 - odds are a help, never a reason to fail the page
         return None
-    if result is None:
+    if not found:
         return None
-    if isinstance(result, Chance):
-        return result
-    get = result.get if isinstance(result, dict) else lambda k, d=None: getattr(result, k, d)
-    return Chance(float(get("probability", 0.0)), get("early"), get("late"), str(get("basis", "")))
+    basis = f"{found.get('samples', 0)} simulated arrivals from observed legs"
+    if found.get("fallback"):
+        basis += f"; modelled schedule for {', '.join(found['fallback'])}"
+    return Chance(
+        float(found["p_on_time"]),
+        _ts(found.get("arrival_p10")),
+        _ts(found.get("arrival_p90")),
+        basis,
+    )
+
+
+def _ts(text: str | None) -> int | None:
+    from datetime import datetime
+
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()) if text else None
 
 
 def references(tl: Any, shipment_id: int) -> dict[str, str]:
