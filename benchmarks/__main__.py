@@ -58,7 +58,7 @@ def _timed(name: str, fn, console: Console) -> tuple[dict, float]:
 
 
 def main() -> int:
-    from benchmarks import chain_bench, gas_bench, routing_bench, soak
+    from benchmarks import chain_bench, gas_bench, routing_bench, soak, web_bench
 
     console = Console(stderr=True)
     durations: dict[str, float] = {}
@@ -68,6 +68,7 @@ def main() -> int:
     results["routing"], durations["routing"] = _timed("routing", routing_bench.run, console)
     chain, durations["chain"] = _timed("status + throughput", chain_bench.run, console)
     results.update(chain)
+    results["web"], durations["web"] = _timed("tracking site", web_bench.run, console)
     results["soak"], durations["soak"] = _timed("soak", lambda: soak.run(steps=10_000), console)
     results["machine"] = _machine()
     results["durations_s"] = {k: round(v, 1) for k, v in durations.items()}
@@ -79,7 +80,7 @@ def main() -> int:
 
 
 def _rows(results: dict):
-    for section in ("gas", "gas_floor", "routing", "status", "throughput", "soak"):
+    for section in ("gas", "gas_floor", "routing", "status", "throughput", "web", "soak"):
         for key, value in results.get(section, {}).items():
             if isinstance(value, int | float):
                 yield section, key, value
