@@ -90,14 +90,16 @@ def _update_latency(tl: Tradelane, base: str, updates: int = 5) -> float:
     ready = threading.Event()
 
     def listen():
-        with httpx.Client(timeout=None) as http:
-            with http.stream("GET", f"{base}/shipment/{sid}/events") as r:
-                ready.set()
-                for line in r.iter_lines():
-                    if line.startswith("event: update"):
-                        events.append(time.perf_counter())
-                        if len(events) >= updates:
-                            return
+        with (
+            httpx.Client(timeout=None) as http,
+            http.stream("GET", f"{base}/shipment/{sid}/events") as r,
+        ):
+            ready.set()
+            for line in r.iter_lines():
+                if line.startswith("event: update"):
+                    events.append(time.perf_counter())
+                    if len(events) >= updates:
+                        return
 
     threading.Thread(target=listen, daemon=True).start()
     ready.wait(10)
