@@ -190,6 +190,7 @@ def party(request: Request, address: str):
         {
             "id": s.shipment_id,
             "role": role,
+            "view": "seller" if role == "seller" else "buyer",
             "state": s.state.label,
             "headline": headline_text(s, book),
             "destination": f"{book.name(s.destination) or s.destination} ({s.destination})",
@@ -199,7 +200,9 @@ def party(request: Request, address: str):
         }
         for role, s in rows
     ]
-    return _render(request, "party.html", {"address": checked, "shipments": shipments})
+    name = sources.names().name(checked)
+    context = {"address": checked, "name": name, "shipments": shipments}
+    return _render(request, "party.html", context)
 
 
 @router.get("/docs", response_class=HTMLResponse)
