@@ -107,6 +107,26 @@ class World:
     journeys: dict[str, object]
 
 
+NAMES = {
+    "buyer": ("Harbour Foods Ltd", "buyer"),
+    "seller": ("Shanghai Ceramics Co", "seller"),
+    "carrier1": ("Meridian Container Line", "carrier"),
+}
+
+
+def name_parties(tl) -> bool:
+    """Write the local address book (when this installation has one); True if written."""
+    try:
+        from tradelane.parties import AddressBook
+    except ImportError:
+        return False
+    book = AddressBook.load()
+    for who, (name, role) in NAMES.items():
+        book.add(tl.chain.address(who), name, role)
+    book.save()
+    return True
+
+
 def build_world(tl, journey_cls) -> World:
     """One shipment per state; the chain's clock only moves forward, hence the order."""
     j: dict[str, object] = {}

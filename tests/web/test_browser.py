@@ -22,6 +22,7 @@ from browser_kit import (
     Server,
     build_world,
     launch_browser,
+    name_parties,
 )
 from web3 import Web3
 
@@ -121,10 +122,10 @@ def server(world):
 def rollback(world, server):
     """Undo what a test sends, so the next one sees the world as built."""
     tester = world.tl.chain.w3.provider.ethereum_tester
-    with server.app.state.backend.use():
+    with server.app.state.backend.lock:
         snapshot = tester.take_snapshot()
     yield
-    with server.app.state.backend.use():
+    with server.app.state.backend.lock:
         tester.revert_to_snapshot(snapshot)
 
 
@@ -197,6 +198,10 @@ def test_every_state_answers_the_buyers_questions(browser, server, world):
         expect(goods).to_contain_text(text)
     expect(goods.locator("ul.items li")).to_have_count(3)
     expect(goods).to_contain_text("(01)09506000134352(21)SN-001")
+    if name_parties(world.tl):  # the address book, once this installation has one
+        page.reload()
+        expect(page.locator("#parties")).to_contain_text("Harbour Foods Ltd")
+        expect(page.locator("li.leg").first).to_contain_text("Meridian Container Line")
     assert "Arrived" not in leg.locator("ol.events li.event-estimated").inner_text()
     # the map: land, the legs, and the last actual event ringed, not an invented position
     svg = page.locator("svg.route-map")
@@ -230,7 +235,7 @@ def test_live_update_within_two_seconds_keeps_focus_and_open_sections(browser, t
         page.locator("#onchain summary").click()
         page.locator("a[href$='feed.atom']").focus()
         time.sleep(0.5)  # the event stream is open
-        with server.app.state.backend.use():
+        with server.app.state.backend.lock:
             j.at(j.legs[0][5])
             j.record(0, Code.ARRI)
         sent = time.monotonic()
@@ -266,7 +271,7 @@ def test_wallet_button_sends_from_the_page(browser, server, world, rollback):
                 for k, v in params[0].items()
             }
             sent.append(tx)
-            with server.app.state.backend.use():
+            with server.app.state.backend.lock:
                 return "0x" + bytes(w3.eth.send_transaction(tx)).hex()
         raise ValueError(f"unsupported {method}")
 

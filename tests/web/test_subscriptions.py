@@ -75,7 +75,7 @@ def test_webhook_is_called_on_each_new_milestone(tl, journey):
     try:
         watcher.listen(hooks)
         time.sleep(0.6)  # the watcher has seen the current block
-        with app.state.backend.use():
+        with app.state.backend.lock:
             j.at(j.legs[0][4])
             j.record(0, Code.GTIN)
             j.record(0, Code.DEPA)

@@ -52,7 +52,14 @@ class Names:
             return None
 
     def label(self, address: str) -> str:
-        return self.name(address) or short_address(address)
+        """The book's label ('Meridian Container Line (carrier)', or a marked short address
+        that warns of look-alikes); a short address without a book."""
+        if self._book is not None and address:
+            try:
+                return self._book.label(address)
+            except Exception:  # noqa: BLE001
+                pass
+        return short_address(address)
 
 
 def names() -> Names:
