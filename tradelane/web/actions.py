@@ -40,15 +40,21 @@ class Action:
         return self.opens is None or self.opens <= self.now
 
     @property
-    def when(self) -> str:
+    def when(self) -> tuple[str, int | None, str]:
+        """(lead words, the date that matters or None, what happens then)."""
         if not self.open_now:
-            return f"Opens {utc_text(self.opens)} ({relative_text(self.opens, self.now)})"
+            return "Opens", self.opens, ""
         if self.closes:
-            return (
-                f"Open now, until {utc_text(self.closes)} "
-                f"({relative_text(self.closes, self.now)}): {self.closes_why}"
-            )
-        return "Open now, no time limit"
+            return "Open now, until", self.closes, self.closes_why
+        return "Open now, no time limit", None, ""
+
+    @property
+    def when_text(self) -> str:
+        lead, ts, why = self.when
+        if ts is None:
+            return lead
+        text = f"{lead} {utc_text(ts)} ({relative_text(ts, self.now)})"
+        return f"{text}: {why}" if why else text
 
     @property
     def deadline(self) -> int | None:

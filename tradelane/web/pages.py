@@ -17,7 +17,7 @@ from .land import ATTRIBUTION
 from .mapsvg import MODE_STYLE, draw_route
 from .money import amount_text
 from .timeline import last_seen
-from .views import build_page, headline_text, time_text
+from .views import build_page, headline_text, relative_text, time_text
 
 __all__ = ["router"]
 
@@ -99,6 +99,7 @@ def shipment_context(
         "contract": contract,
         "chain_id": chain_id,
         "roles": ROLES,
+        "relative": relative_text,
         "calldata": lambda action: encode(action.function, args=list(action.args)),
         "references": refs,
         "items": items,

@@ -68,7 +68,7 @@
       if (old.outerHTML === section.outerHTML) return;
       old.replaceWith(section);
     });
-    ["data-version", "data-state", "data-milestones"].forEach(function (a) { grid.setAttribute(a, next.getAttribute(a)); });
+    ["data-version", "data-state", "data-milestones", "data-chain-now"].forEach(function (a) { grid.setAttribute(a, next.getAttribute(a)); });
     restore(place);
     if (window.TradelaneMap) window.TradelaneMap.attach(document.getElementById("map-view"));
     if (window.TradelaneWallet) window.TradelaneWallet.attach(body);
@@ -101,6 +101,32 @@
   function onLive(live) {
     if (live.version !== version) return refresh(live);
   }
+
+  // -- countdowns: the chain's clock moves on between blocks ------------------------------
+  var loaded = Date.now();
+  function span(seconds) {
+    var units = [["day", 86400], ["hour", 3600], ["minute", 60]];
+    for (var i = 0; i < units.length; i++) {
+      if (seconds >= units[i][1]) {
+        var n = Math.round(seconds / units[i][1]);
+        return n + " " + units[i][0] + (n !== 1 ? "s" : "");
+      }
+    }
+    return "moments";
+  }
+  function tick() {
+    var grid = body.querySelector(".grid");
+    var base = grid && parseInt(grid.getAttribute("data-chain-now"), 10);
+    if (!base) return;
+    var now = base + (Date.now() - loaded) / 1000;
+    body.querySelectorAll(".countdown[data-at]").forEach(function (el) {
+      var d = parseInt(el.getAttribute("data-at"), 10) - now;
+      var text = Math.abs(d) < 60 ? "just now" : (d > 0 ? "in " + span(d) : span(-d) + " ago");
+      if (el.textContent !== text) el.textContent = text;
+    });
+  }
+  document.addEventListener("tradelane:updated", function () { loaded = Date.now(); tick(); });
+  window.setInterval(tick, 30000);
 
   // -- polling fallback ---------------------------------------------------------------------
   var timer = null;
