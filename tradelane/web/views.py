@@ -275,7 +275,10 @@ def build_page(
         if e.milestone.leg not in leg_indexes
     )
     headline, summary, tone = _headline(s, book, names, disputer)
-    if active and s.overdue and tone == "active":
+    when = delivery(s, chance)
+    if active and tone == "active" and (when.risk == "late" or s.overdue):
+        tone = "bad" if when.risk == "late" else "warn"
+    elif active and tone == "active" and when.risk == "at-risk":
         tone = "warn"
     seen = last_seen(book, s)
     return ShipmentPage(
@@ -287,7 +290,7 @@ def build_page(
         final=s.state.final,
         origin=place_name(book, s.legs[0].origin) if s.legs else "—",
         destination=place_name(book, s.destination),
-        delivery=delivery(s, chance),
+        delivery=when,
         legs=legs,
         money=money_panel(s, terms),
         actions=actions_for(s, role, terms),
