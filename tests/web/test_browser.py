@@ -214,6 +214,12 @@ def test_every_state_answers_the_buyers_questions(browser, server, world):
     page.get_by_role("button", name="Zoom in").click()
     assert svg.get_attribute("viewBox") != before
     svg.screenshot(path=str(ARTIFACTS / "map.png"))
+    for path in (
+        f"/shipment/{world.ids['completed']}/print",
+        f"/party/{world.tl.chain.address('buyer')}",
+    ):
+        page.goto(server.base + path)
+        assert _axe(page) == [], path
     assert not seen["problems"], seen["problems"]
     external = [u for u in seen["requests"] if not u.startswith(server.base)]
     assert not external, f"the page loaded from outside the server: {external}"
