@@ -116,6 +116,8 @@ def test_party_page_lists_shipments(client, journey, tl):
 
     seller_view = client.get(f"/shipment/{j.sid}?as=seller").text
     assert 'data-action="cancel"' in seller_view and 'data-action="confirm"' not in seller_view
+    carrier_view = client.get(f"/shipment/{j.sid}?as=carrier").text
+    assert f"tradelane milestone {j.sid} DEPA --leg 0" in carrier_view
     bad = client.get(f"/shipment/{j.sid}?as=captain")
     assert bad.status_code == 400 and "captain" in bad.text
 

@@ -18,6 +18,7 @@ __all__ = ["ROLES", "Action", "actions_for"]
 
 ROLES = ("buyer", "seller", "carrier", "arbiter")
 ETH = "0x" + "00" * 20
+CODE_WORDS = {"DEPA": "departure", "ARRI": "arrival", "DROP": "delivery"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Action:
     @property
     def wallet(self) -> bool:
         """A wallet can send it: someone specific may, and it takes no typed-in amount."""
-        return self.open_now and self.function != "resolveDispute"
+        return self.open_now and self.function not in ("resolveDispute", "recordMilestone")
 
 
 def _cmd(name: str, sid: int | str, role: str, extra: str = "") -> str:
@@ -148,6 +149,22 @@ def actions_for(s: ShipmentStatus, role: str, terms: Terms) -> tuple[Action, ...
             "cancel",
             (sid,),
         )
+    if role == "carrier" and s.state == State.ROUTED and s.legs:
+        leg, code = _next_milestone(s)
+        carrier = s.legs[leg].carrier
+        add(
+            "milestone",
+            f"Report the {CODE_WORDS[code]} of leg {leg + 1}",
+            "Records it on chain, signed by the leg's carrier; any tranche due on it is released.",
+            "carrier",
+            carrier,
+            None,
+            s.next_expected_due,
+            "expected by then",
+            f"tradelane milestone {sid} {code} --leg {leg} --account KEYSTORE.json",
+            "recordMilestone",
+            (),
+        )
     if role == "arbiter" and s.state == State.DISPUTED:
         add(
             "resolve",
@@ -211,6 +228,16 @@ def actions_for(s: ShipmentStatus, role: str, terms: Terms) -> tuple[Action, ...
             (s.token, payee),
         )
     return tuple(out)
+
+
+def _next_milestone(s: ShipmentStatus) -> tuple[int, str]:
+    """(leg index, DCSA code) of the movement the carriers report next."""
+    leg = min(s.current_leg, len(s.legs) - 1)
+    if s.leg_phase == 0:
+        return leg, "DEPA"
+    if s.leg_phase == 1:
+        return leg, "ARRI"
+    return (leg + 1, "DEPA") if leg + 1 < len(s.legs) else (leg, "DROP")
 
 
 def _set(address: str | None) -> bool:
