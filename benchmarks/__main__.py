@@ -64,6 +64,7 @@ BENCHES = (
     ("gas", "gas_bench", {}, None),
     ("routing", "routing_bench", {}, "routing"),
     ("status + throughput", "chain_bench", {}, None),
+    ("tracking site", "web_bench", {}, "web"),
     ("soak", "soak", {"steps": 10_000}, "soak"),
     ("traceability", "trace_bench", {}, "trace"),
     ("faults (200 kill points)", "faults", {"points": 200}, "faults"),

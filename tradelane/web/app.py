@@ -172,7 +172,7 @@ def create_app(
     index_url
         The event index the pages read (see `Backend`).
     """
-    from . import api, lanes, pages
+    from . import api, feeds, lanes, live, pages
 
     app = FastAPI(
         title=f"{title} tracking API",
@@ -199,6 +199,8 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(lanes.router)
+    app.include_router(live.router)
+    app.include_router(feeds.router)
     _install_error_handlers(app)
     _document_errors_as_400(app)
     return app
