@@ -1,48 +1,10 @@
-"""Build Tradelane's reference port/carrier network into ``routing/data/``.
+"""The build's fixed inputs: carriers, liner services, hubs, airports, inland points.
 
-Deterministic and re-runnable: the same searoute / airportsdata versions give
-byte-identical output, whose sha256 is written to ``routing/data/MANIFEST.json``.
-
-Inputs (all from installed, pinned PyPI packages, nothing downloaded):
-
-* ``searoute`` (Apache-2.0): the UN/LOCODE ports (``data/ports.geojson``) and the
-  maritime network ``marnet`` with its passage (chokepoint) tags. Every sea lane's
-  distance and passages are computed here, at build time, over that network.
-* ``airportsdata`` (MIT): names and coordinates of the major cargo airports.
-* ``routing.assumptions``: cost, time and CO2e factors (cited in the data README).
-
-The carriers and services are *modelled*, not real carrier data.
-
-Usage::
-
-    .venv/bin/python tools/build_network.py          # rebuild routing/data
-    .venv/bin/python tools/build_network.py --check  # fail if the output would change
+The carriers and services are *modelled*, not real carrier data; any resemblance to a
+real company's name is unintended.
 """
 
 from __future__ import annotations
-
-import argparse
-import gzip
-import hashlib
-import io
-import json
-import sys
-from importlib import metadata
-from pathlib import Path
-
-import airportsdata
-import networkx as nx
-import searoute
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from routing import assumptions as A  # noqa: E402
-from routing.passages import PASSAGE_BITS  # noqa: E402
-
-OUT = ROOT / "routing" / "data"
-FORMAT_VERSION = 1
-WEEK = 168.0
 
 # --------------------------------------------------------------------------- carriers
 # Fictional carriers; any resemblance to a real company's name is unintended.
@@ -58,6 +20,8 @@ CARRIERS = [
     ("Steppe Rail Bridge", "rail", "China-Europe block trains"),
     ("Continental Intermodal Rail", "rail", "port-hinterland container trains"),
     ("Hinterland Haulage", "road", "container trucking to and from ports and airports"),
+    ("Pacific Land Bridge Rail", "rail", "North American double-stack intermodal trains"),
+    ("Rhine & River Barge Lines", "barge", "container barges: Rhine, Yangtze, Mississippi/Ohio"),
 ]
 
 # ------------------------------------------------------------------ liner services
@@ -164,6 +128,14 @@ SERVICES = [
         (),
     ),
     (
+        "OSS-GIS",
+        _OSS,
+        "Asia-Middle East",
+        "Gulf-India Shuttle",
+        "AEJEA SADMN INMUN INNSA PKKHI",
+        (),
+    ),
+    (
         "OSS-BGX",
         _OSS,
         "Intra-Asia",
@@ -213,7 +185,7 @@ SERVICES = [
         _AAL,
         "Transatlantic",
         "Gulf Atlantic",
-        "FRLEH GBSOU BEANR USHOU USNOL USMIA USPEF",
+        "FRLEH GBSOU BEANR USHOU USMSY USMIA USPEF",
         (),
     ),
     (
@@ -538,351 +510,92 @@ INLAND = [
     ("ZMLUN", "Lusaka", -15.39, 28.32),
     ("CATOR", "Toronto", 43.65, -79.38),
 ]
-#: China-Europe block trains (weekly): origin, destination.
-LANDBRIDGE = [("CNCKG", "DEDUI"), ("CNCTU", "PLLOD"), ("CNCGO", "DEHAM"), ("CNCGO", "DEDUI")]
+#: Inland points that are also searoute port records with wrong coordinates: fixed here.
+COORD_FIXES = {
+    "USSTL": (38.627, -90.199),  # St. Louis, MO (searoute: a point in Michigan)
+    "USPIT": (40.441, -79.996),  # Pittsburgh, PA (searoute: Louisiana)
+    "USCMH": (39.961, -82.999),  # Columbus, OH (searoute: Columbus, GA)
+}
+#: Inland ports added here (not in searoute's records): (UN/LOCODE, name, lat, lon).
+RIVER_PORTS = [("CHBSL", "Basel", 47.585, 7.592)]
+
+# -------------------------------------------------------------------- corridors
+# Each corridor: (carrier, mode, rail tariff key or "", average km/h, departures per
+# week, [(from, to), ...]). Distances are shortest paths on scgraph_data's world
+# railway graph; transit = distance / speed + terminal time. Typical published
+# transit times and frequencies they reproduce are cited in docs/ROUTING.md.
+CORRIDORS = [
+    # China-Europe block trains: 12-18 days Chongqing/Chengdu/Zhengzhou-Duisburg/Hamburg,
+    # weekly to several a week (UIC/DB Cargo Eurasia, 2023).
+    ("Steppe Rail Bridge", "rail", "rail_long", 30.0, 2,
+     [("CNCKG", "DEDUI"), ("CNCTU", "PLLOD"), ("CNCGO", "DEHAM"), ("CNCGO", "DEDUI")]),
+    # North American land bridges: LA/Long Beach-Chicago 4-5 days ramp to ramp, daily
+    # (BNSF/UP intermodal schedules); Prince Rupert-Chicago about 5 days (CN).
+    ("Pacific Land Bridge Rail", "rail", "rail_na", 42.0, 7,
+     [("USLAX", "USCHI"), ("USLAX", "USMEM"), ("USLAX", "USDAL"), ("USLAX", "USMKC"),
+      ("USLGB", "USCHI"), ("USLGB", "USMEM"), ("USLGB", "USDAL"), ("USOAK", "USCHI"),
+      ("USOAK", "USDEN"), ("USSEA", "USCHI"), ("USSEA", "USMKC"), ("USTIW", "USCHI"),
+      ("CAVAN", "CATOR"), ("CAVAN", "USCHI"), ("CAPRR", "USCHI"), ("CAPRR", "USMEM"),
+      ("CAPRR", "CATOR"), ("USNYC", "USCHI"), ("USNYC", "USCMH"), ("USSAV", "USATL"),
+      ("USSAV", "USMEM"), ("USCHS", "USATL"), ("USORF", "USCMH"), ("USORF", "USCHI"),
+      ("USHOU", "USDAL"), ("USMSY", "USMEM"), ("CAHAL", "CATOR"), ("CAMTR", "CATOR"),
+      ("CAMTR", "USCHI"), ("MXLZC", "MXMEX"), ("MXZLO", "MXMEX")]),
+    # European hinterland rail: 1-3 days, daily to 5-10 a week (TFG Transfracht,
+    # Metrans, Rail Cargo Group and Port of Rotterdam/Antwerp network listings).
+    ("Continental Intermodal Rail", "rail", "", 35.0, 7,
+     [("DEHAM", "DEMUC"), ("DEHAM", "DENUE"), ("DEHAM", "CZPRG"), ("DEHAM", "ATVIE"),
+      ("DEHAM", "HUBUD"), ("DEHAM", "DEDUI"), ("DEHAM", "PLWAW"), ("DEBRV", "DEMUC"),
+      ("DEBRV", "CZPRG"), ("DEBRV", "DENUE"), ("NLRTM", "DEDUI"), ("NLRTM", "CHBSL"),
+      ("NLRTM", "ITMIL"), ("NLRTM", "DEMUC"), ("NLRTM", "HUBUD"), ("NLRTM", "PLWAW"),
+      ("BEANR", "DEDUI"), ("BEANR", "CHBSL"), ("BEANR", "ITMIL"), ("BEANR", "FRLYS"),
+      ("ITTRS", "ATVIE"), ("ITTRS", "HUBUD"), ("ITTRS", "DEMUC"), ("ITTRS", "CZPRG"),
+      ("SIKOP", "ATVIE"), ("SIKOP", "HUBUD"), ("SIKOP", "CZPRG"), ("PLGDN", "PLWAW"),
+      ("PLGDN", "PLLOD"), ("PLGDN", "CZPRG"), ("PLGDN", "HUBUD"), ("ITGOA", "ITMIL"),
+      ("ITGOA", "CHBSL"), ("FRLEH", "FRPAR"), ("FRLEH", "FRLYS"), ("FRFOS", "FRLYS"),
+      ("ESVLC", "ESMAD"), ("ESALG", "ESMAD"), ("ESBCN", "ESMAD"), ("GBFXT", "GBBHM"),
+      ("GBSOU", "GBBHM"), ("CNSHA", "CNCKG"), ("CNSHA", "CNCGO"), ("CNTAO", "CNCGO"),
+      ("CNNGB", "CNCTU"), ("INNSA", "INDEL"), ("INMUN", "INDEL"), ("INMAA", "INBLR"),
+      ("ZADUR", "ZAJNB"), ("KEMBA", "KENBO"), ("DJJIB", "ETADD"), ("TZDAR", "ZMLUN"),
+      ("BRSSZ", "BRSAO")]),
+]  # fmt: skip
+#: Barge corridors: (from, to, river km, upstream km/h, downstream km/h, departures a
+#: week). River distances are fairway kilometres (Rhine km; Yangtze km from Shanghai;
+#: Mississippi/Ohio river miles x 1.609). Typical transit times: Rotterdam-Duisburg
+#: 1-1.5 days, Rotterdam-Basel 3-4 days upstream (Contargo, Port of Rotterdam);
+#: Shanghai-Wuhan 4-6 days, Shanghai-Chongqing 8-12 days (Yangtze feeder services);
+#: New Orleans-Memphis about 6 days, -St. Louis about 9 days upstream (USDA barge
+#: transportation reports: tow speeds of 5-8 mph upstream).
+BARGE = [
+    ("NLRTM", "DEDUI", 225.0, 10.0, 15.0, 14),
+    ("NLRTM", "CHBSL", 830.0, 10.0, 15.0, 5),
+    ("BEANR", "DEDUI", 300.0, 10.0, 15.0, 7),
+    ("DEDUI", "CHBSL", 605.0, 10.0, 15.0, 5),
+    ("CNSHA", "CNNKG", 390.0, 12.0, 16.0, 14),
+    ("CNSHA", "CNWUH", 1125.0, 12.0, 16.0, 7),
+    ("CNSHA", "CNCKG", 2400.0, 10.0, 16.0, 3),
+    ("CNWUH", "CNCKG", 1275.0, 10.0, 16.0, 3),
+    ("USMSY", "USMEM", 1030.0, 8.0, 13.0, 2),
+    ("USMSY", "USSTL", 1670.0, 8.0, 13.0, 2),
+    ("USMEM", "USSTL", 640.0, 8.0, 13.0, 2),
+    ("USMSY", "USCVG", 2200.0, 8.0, 13.0, 1),
+    ("USCVG", "USPIT", 760.0, 8.0, 13.0, 1),
+]
+#: Generic road drayage/trucking: at most this far on the highway network.
 ROAD_MAX_KM = 1200.0
-RAIL_MIN_KM, RAIL_MAX_KM = 300.0, 2500.0
+#: Generic hinterland rail (inland ports to the nearest mainline port): range on the
+#: railway network.
+RAIL_MIN_KM, RAIL_MAX_KM = 250.0, 1500.0
 PORT_AIRPORT_ROAD_KM = 150.0
 SNAP_MAX_KM = 150.0  # further than this from marnet = an inland/river terminal
-
-LANE_FIELDS = [
-    "from", "to", "mode", "carrier", "service", "distance_km", "transit_hours",
-    "cost_usd", "co2e_kg", "passages", "departures", "cutoff_hours", "via",
-]  # fmt: skip
-
-
-def _stable_hour(*parts: str, step: int = 6) -> float:
-    """A deterministic hour-of-week (Monday 00:00 UTC = 0) for a departure."""
-    digest = hashlib.sha256("/".join(parts).encode()).digest()
-    slots = int(WEEK) // step
-    return float(int.from_bytes(digest[:4], "big") % slots * step)
-
-
-def load_ports() -> dict[str, dict]:
-    """searoute's ports, one per UN/LOCODE (duplicates: the terminal-flagged, first one)."""
-    path = Path(searoute.__file__).parent / "data" / "ports.geojson"
-    features = json.loads(path.read_text())["features"]
-    ports: dict[str, dict] = {}
-    for f in features:
-        p = f["properties"]
-        code = str(p["port"]).upper()
-        if len(code) != 5 or not code.isalnum():
-            continue  # one record ("EG") is not a UN/LOCODE
-        lon, lat = f["geometry"]["coordinates"]
-        rank = 1 if p.get("t") else 0
-        old = ports.get(code)
-        if old is not None and old["_rank"] >= rank:
-            continue
-        ports[code] = {
-            "locode": code,
-            "name": str(p["name"]).strip(),
-            "country": code[:2],
-            "lat": round(float(lat), 6),
-            "lon": round(float(lon), 6),
-            "kind": "port",
-            "_rank": rank,
-        }
-    return ports
-
-
-class Sea:
-    """Sea distances and passages over searoute's marnet, computed the way searoute does."""
-
-    def __init__(self) -> None:
-        self.M, _ = searoute.get_graphs()
-        self.valid = set(PASSAGE_BITS)
-
-    def route(self, a: dict, b: dict, restrict: tuple[str, ...] = ()) -> tuple[float, list[str]]:
-        """searoute's own answer for one port pair: (km, passages)."""
-        feat = searoute.searoute(
-            [a["lon"], a["lat"]],
-            [b["lon"], b["lat"]],
-            units="km",
-            restrictions=["northwest", *restrict],
-            return_passages=True,
-        )
-        km = float(feat.properties["length"])
-        if km <= 0 and a["locode"] != b["locode"]:
-            km = A.great_circle_km(a["lat"], a["lon"], b["lat"], b["lon"])
-        return km, sorted(feat.properties.get("traversed_passages") or [])
-
-    def snap(self, port: dict):
-        return self.M.kdtree.query((port["lon"], port["lat"]))
-
-    def tree(self, hub: dict):
-        """Single-source Dijkstra (km) over marnet from a hub, northwest passage closed."""
-
-        def weight(u, v, d):
-            return None if d.get("passage") == "northwest" else d.get("weight")
-
-        return nx.single_source_dijkstra(self.M, self.snap(hub), weight=weight)
-
-    def passages_on(self, path) -> list[str]:
-        found = set()
-        for u, v in zip(path, path[1:], strict=False):
-            p = self.M[u][v].get("passage")
-            if p in self.valid:
-                found.add(p)
-        return sorted(found)
-
-
-def lane(frm, to, mode, carrier, service, km, hours, passages, deps, via, feeder=False):
-    return [
-        frm,
-        to,
-        mode,
-        carrier,
-        service,
-        round(km, 1),
-        round(hours, 1),
-        A.leg_cost_usd(mode, km, feeder),
-        A.leg_co2e_kg(mode, km, feeder),
-        sorted(passages, key=PASSAGE_BITS.get),
-        sorted(deps),
-        A.CUTOFF_HOURS[mode],
-        list(via),
-    ]
-
-
-def rotation_lanes(sid, carrier, calls, legs, speed_kn, stay, feeder):
-    """Every (call i -> later call j) pair of a weekly loop, keeping the fastest per port pair.
-
-    ``legs[i]`` is (km, passages) from ``calls[i]`` to ``calls[i+1]`` (cyclic).
-    """
-    n = len(calls)
-    sail_h = [km / (speed_kn * 1.852) for km, _ in legs]
-    # Departure time (hours since the loop's first departure) from each call.
-    dep = [0.0] * n
-    for i in range(1, n):
-        dep[i] = dep[i - 1] + sail_h[i - 1] + stay
-    t0 = _stable_hour(sid)
-    best: dict[tuple[str, str], list] = {}
-    for i in range(n):
-        km = 0.0
-        hours = 0.0
-        passages: set[str] = set()
-        via: list[str] = []
-        for step in range(1, n):
-            j = (i + step) % n
-            k = (j - 1) % n
-            km += legs[k][0]
-            hours += sail_h[k]
-            passages.update(legs[k][1])
-            if calls[j] != calls[i]:
-                key = (calls[i], calls[j])
-                deps = [round((t0 + dep[i]) % WEEK, 1)]
-                cand = lane(
-                    calls[i], calls[j], "sea", carrier, sid, km, hours, passages, deps, via, feeder
-                )
-                if key not in best or cand[6] < best[key][6]:
-                    best[key] = cand
-            via.append(calls[j])
-            hours += stay
-            if calls[j] == calls[i]:
-                break
-    return list(best.values())
-
-
-def build() -> dict:
-    ports = load_ports()
-    sea = Sea()
-    lanes: list[list] = []
-    services_out = []
-
-    # Mainline services: searoute's own distance and passages for every leg.
-    for sid, carrier, trade, name, rot, restrict in SERVICES:
-        calls = rot.split()
-        missing = [c for c in calls if c not in ports]
-        if missing:
-            raise SystemExit(f"service {sid}: port(s) {missing} not in searoute's ports")
-        legs = [
-            sea.route(ports[a], ports[b], restrict)
-            for a, b in zip(calls, calls[1:] + calls[:1], strict=True)
-        ]
-        lanes += rotation_lanes(
-            sid, carrier, calls, legs, A.SPEED["sea_kn"], A.PORT_STAY_HOURS["sea"], False
-        )
-        services_out.append(
-            {
-                "id": sid,
-                "carrier": carrier,
-                "mode": "sea",
-                "trade": trade,
-                "name": name,
-                "rotation": calls,
-                "speed_kn": A.SPEED["sea_kn"],
-                "frequency": "weekly",
-                "avoids": list(restrict),
-            }
-        )
-
-    # Feeders: every other port to its two nearest hubs (by sea distance), weekly shuttles.
-    hubs = [h for h in HUBS if h in ports]
-    trees = {h: sea.tree(ports[h]) for h in hubs}
-    snaps = {code: sea.snap(p) for code, p in ports.items()}
-    # Ports further than SNAP_MAX_KM from the maritime network are inland/river terminals:
-    # they get road/rail links below instead of a sea feeder.
-    inland_ports = set()
-    for code in sorted(ports):
-        lon, lat = snaps[code]
-        if A.great_circle_km(ports[code]["lat"], ports[code]["lon"], lat, lon) > SNAP_MAX_KM:
-            inland_ports.add(code)
-            ports[code]["kind"] = "inland port"
-    for code in sorted(ports):
-        if code in hubs or code in inland_ports:
-            continue
-        options = []
-        for h in hubs:
-            dist, _ = trees[h]
-            d = dist.get(snaps[code])
-            if d is not None:
-                options.append((d, h))
-        options.sort()
-        chosen = options[:1] + [o for o in options[1:2] if o[0] <= 1.5 * options[0][0] + 200]
-        for d, h in chosen:
-            _, paths = trees[h]
-            path = paths[snaps[code]]
-            km = max(float(d), A.great_circle_km(*_ll(ports[h]), *_ll(ports[code])))
-            passages = sea.passages_on(path)
-            region = ports[h]["lon"]
-            carrier = (
-                "Northsea Feeder Lines"
-                if region < -25 or h[:2] in _EUROPE
-                else "Coastwise Feeder Co."
-            )
-            sid = f"FDR-{h}-{code}"
-            legs = [(km, passages), (km, passages)]
-            lanes += rotation_lanes(
-                sid, carrier, [h, code], legs, A.SPEED["sea_feeder_kn"],
-                A.PORT_STAY_HOURS["sea_feeder"], True,
-            )  # fmt: skip
-
-    nodes = {code: {k: v for k, v in p.items() if k != "_rank"} for code, p in ports.items()}
-
-    # Airports: real coordinates from airportsdata; merged with a same-code port (one city node).
-    air = airportsdata.load("IATA")
-    air_code = {}
-    for iata in AIRPORTS:
-        a = air[iata]
-        code = f"{a['country']}{iata}"
-        air_code[iata] = code
-        if code in nodes:
-            nodes[code]["kind"] = "port+airport"
-        else:
-            nodes[code] = {
-                "locode": code,
-                "name": a["name"],
-                "country": a["country"],
-                "lat": round(float(a["lat"]), 6),
-                "lon": round(float(a["lon"]), 6),
-                "kind": "airport",
-            }
-    for code, name, lat, lon in INLAND:
-        if code in nodes:
-            nodes[code]["kind"] += "+inland"
-        else:
-            nodes[code] = {
-                "locode": code,
-                "name": name,
-                "country": code[:2],
-                "lat": lat,
-                "lon": lon,
-                "kind": "inland",
-            }
-
-    def gc(a: str, b: str) -> float:
-        return A.great_circle_km(*_ll(nodes[a]), *_ll(nodes[b]))
-
-    def add_air(carrier: str, a: str, b: str) -> None:
-        d = gc(a, b)
-        if d > AIR_MAX_KM or a == b:
-            return
-        km = d + A.AIR_GCD_ADDER_KM
-        for x, y in ((a, b), (b, a)):
-            sid = f"{carrier.split()[0].upper()[:3]}-{x}-{y}"
-            deps = [(day * 24 + _stable_hour(sid, step=1) % 24) for day in range(7)]
-            lanes.append(lane(x, y, "air", carrier, sid, km, A.leg_hours("air", km), [], deps, []))
-
-    for carrier, hub_iatas in AIR_HUBS.items():
-        hub_codes = [air_code[h] for h in hub_iatas]
-        for i, a in enumerate(hub_codes):
-            for b in hub_codes[i + 1 :]:
-                add_air(carrier, a, b)
-        for iata in AIRPORTS:
-            code = air_code[iata]
-            if code in hub_codes:
-                continue
-            near = sorted(hub_codes, key=lambda h, c=code: (gc(c, h), h))[:3]
-            for h in near:
-                add_air(carrier, code, h)
-
-    # Road and rail: inland points to nearby mainline ports and airports; ports to airports.
-    mainline = sorted({c for s in SERVICES for c in s[4].split()})
-    airports = sorted(air_code.values())
-
-    def add_surface(mode: str, carrier: str, a: str, b: str) -> None:
-        d = gc(a, b)
-        if a == b or d < 1.0:
-            return
-        km = d * A.CIRCUITY[mode]
-        for x, y in ((a, b), (b, a)):
-            sid = f"{'RAIL' if mode == 'rail' else 'ROAD'}-{x}-{y}"
-            if mode == "rail":
-                deps = [(day * 24 + _stable_hour(sid, step=2) % 24) for day in range(7)]
-            else:
-                deps = []  # trucks leave on demand
-            lanes.append(lane(x, y, mode, carrier, sid, km, A.leg_hours(mode, km), [], deps, []))
-
-    for code, *_ in INLAND:
-        by_dist = sorted(mainline, key=lambda p, c=code: (gc(c, p), p))
-        for p in [p for p in by_dist if gc(code, p) <= ROAD_MAX_KM][:3]:
-            add_surface("road", "Hinterland Haulage", code, p)
-        rail = [p for p in by_dist if RAIL_MIN_KM <= gc(code, p) <= RAIL_MAX_KM][:2]
-        for p in rail:
-            add_surface("rail", "Continental Intermodal Rail", code, p)
-        near_air = sorted(airports, key=lambda p, c=code: (gc(c, p), p))
-        for p in [p for p in near_air if gc(code, p) <= 800][:2]:
-            add_surface("road", "Hinterland Haulage", code, p)
-    for code in sorted(inland_ports):
-        by_dist = sorted(mainline, key=lambda p, c=code: (gc(c, p), p))
-        for p in by_dist[:2]:
-            add_surface("road", "Hinterland Haulage", code, p)
-        for p in [p for p in by_dist if RAIL_MIN_KM <= gc(code, p) <= RAIL_MAX_KM][:1]:
-            add_surface("rail", "Continental Intermodal Rail", code, p)
-    for ap in airports:
-        for p in mainline:
-            if ap != p and gc(ap, p) <= PORT_AIRPORT_ROAD_KM:
-                add_surface("road", "Hinterland Haulage", ap, p)
-    for a, b in LANDBRIDGE:
-        km = gc(a, b) * A.CIRCUITY["rail"]
-        for x, y in ((a, b), (b, a)):
-            sid = f"SRB-{x}-{y}"
-            deps = [_stable_hour(sid)]
-            hours = A.leg_hours("rail", km)
-            lanes.append(lane(x, y, "rail", "Steppe Rail Bridge", sid, km, hours, [], deps, []))
-
-    # Deduplicate (same from/to/carrier/service) deterministically, sort canonically.
-    uniq = {}
-    for ln in lanes:
-        uniq.setdefault((ln[0], ln[1], ln[3], ln[4]), ln)
-    lanes = [uniq[k] for k in sorted(uniq)]
-    return {
-        "format": "tradelane-network",
-        "version": FORMAT_VERSION,
-        "unit": {"container": "TEU", "cargo_tonnes": A.CARGO_TONNES},
-        "carriers": [
-            {"name": n, "mode": m, "description": d, "fictional": True} for n, m, d in CARRIERS
-        ],
-        "services": services_out,
-        "ports": [
-            [p["locode"], p["name"], p["country"], p["lat"], p["lon"], p["kind"]]
-            for p in sorted(nodes.values(), key=lambda p: p["locode"])
-        ],
-        "port_fields": ["locode", "name", "country", "lat", "lon", "kind"],
-        "lanes": lanes,
-        "lane_fields": LANE_FIELDS,
-    }
-
+#: A land node further than this from the railway/highway graph has no such link.
+LAND_SNAP_KM = {"rail": 40.0, "road": 30.0}
+#: Corridor terminals may be further from the mainline (port rail terminals, drayage).
+CORRIDOR_SNAP_KM = 80.0
+#: A land path longer than this x great-circle is an absurd detour: no link.
+LAND_DETOUR_MAX = 2.2
+#: Feeders: a port is served by its nearest hub of its own region within this many
+#: sea km (else by the nearest hub of any region within it); beyond it, no feeder.
+FEEDER_MAX_KM = 3000.0
 
 _EUROPE = set(
     [
@@ -912,60 +625,3 @@ _EUROPE = set(
         "UA",
     ]
 )
-
-
-def _ll(p: dict) -> tuple[float, float]:
-    return p["lat"], p["lon"]
-
-
-def canonical_bytes(data: dict) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def write(data: dict, out: Path = OUT) -> dict:
-    raw = canonical_bytes(data)
-    buf = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
-        gz.write(raw)
-    blob = buf.getvalue()
-    manifest = {
-        "file": "network.json.gz",
-        "file_sha256": hashlib.sha256(blob).hexdigest(),
-        "data_sha256": hashlib.sha256(raw).hexdigest(),
-        "ports": len(data["ports"]),
-        "lanes": len(data["lanes"]),
-        "services": len(data["services"]),
-        "carriers": len(data["carriers"]),
-        "built_from": {
-            "searoute": metadata.version("searoute"),
-            "airportsdata": metadata.version("airportsdata"),
-            "networkx": metadata.version("networkx"),
-        },
-        "builder": "tools/build_network.py",
-    }
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "network.json.gz").write_bytes(blob)
-    (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return manifest
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="verify routing/data is up to date")
-    args = parser.parse_args(argv)
-    data = build()
-    if args.check:
-        want = hashlib.sha256(canonical_bytes(data)).hexdigest()
-        have = json.loads((OUT / "MANIFEST.json").read_text())["data_sha256"]
-        if want != have:
-            print(f"routing/data is stale: built {want}, shipped {have}", file=sys.stderr)
-            return 1
-        print(f"routing/data is up to date ({want})")
-        return 0
-    manifest = write(data)
-    print(json.dumps(manifest, indent=2, sort_keys=True))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
