@@ -58,21 +58,31 @@ def _timed(name: str, fn, console: Console) -> tuple[dict, float]:
     return result, elapsed
 
 
+# Every benchmark, in run order: (what the console says, module, keyword arguments, where its
+# figures go: a section name, or None when the module returns whole sections itself).
+BENCHES = (
+    ("gas", "gas_bench", {}, None),
+    ("routing", "routing_bench", {}, "routing"),
+    ("status + throughput", "chain_bench", {}, None),
+    ("tracking site", "web_bench", {}, "web"),
+    ("soak", "soak", {"steps": 10_000}, "soak"),
+    ("traceability", "trace_bench", {}, "trace"),
+    ("faults (200 kill points)", "faults", {"points": 200}, "faults"),
+    ("analytics", "analytics_bench", {}, "analytics"),
+)
+NOT_FIGURES = ("machine", "durations_s")
+
+
 def main() -> int:
-    from benchmarks import chain_bench, faults, gas_bench, routing_bench, soak
+    import importlib
 
     console = Console(stderr=True)
     durations: dict[str, float] = {}
     results: dict = {}
-    gas, durations["gas"] = _timed("gas", gas_bench.run, console)
-    results.update(gas)
-    results["routing"], durations["routing"] = _timed("routing", routing_bench.run, console)
-    chain, durations["chain"] = _timed("status + throughput", chain_bench.run, console)
-    results.update(chain)
-    results["soak"], durations["soak"] = _timed("soak", lambda: soak.run(steps=10_000), console)
-    results["faults"], durations["faults"] = _timed(
-        "faults (200 kill points)", lambda: faults.run(points=200), console
-    )
+    for title, module, kwargs, section in BENCHES:
+        run = importlib.import_module(f"benchmarks.{module}").run
+        figures, durations[module] = _timed(title, lambda run=run, kw=kwargs: run(**kw), console)
+        results.update(figures if section is None else {section: figures})
     results["machine"] = _machine()
     results["durations_s"] = {k: round(v, 1) for k, v in durations.items()}
 
@@ -84,8 +94,10 @@ def main() -> int:
 
 
 def _rows(results: dict):
-    for section in ("gas", "gas_floor", "routing", "status", "throughput", "soak", "faults"):
-        for key, value in results.get(section, {}).items():
+    for section, figures in results.items():
+        if section in NOT_FIGURES or not isinstance(figures, dict):
+            continue
+        for key, value in figures.items():
             if isinstance(value, int | float):
                 yield section, key, value
 
