@@ -58,7 +58,7 @@ def _timed(name: str, fn, console: Console) -> tuple[dict, float]:
 
 
 def main() -> int:
-    from benchmarks import chain_bench, gas_bench, routing_bench, soak, web_bench
+    from benchmarks import chain_bench, gas_bench, routing_bench, soak, trace_bench, web_bench
 
     console = Console(stderr=True)
     durations: dict[str, float] = {}
@@ -70,6 +70,7 @@ def main() -> int:
     results.update(chain)
     results["web"], durations["web"] = _timed("tracking site", web_bench.run, console)
     results["soak"], durations["soak"] = _timed("soak", lambda: soak.run(steps=10_000), console)
+    results["trace"], durations["trace"] = _timed("traceability", trace_bench.run, console)
     results["machine"] = _machine()
     results["durations_s"] = {k: round(v, 1) for k, v in durations.items()}
 
@@ -80,7 +81,7 @@ def main() -> int:
 
 
 def _rows(results: dict):
-    for section in ("gas", "gas_floor", "routing", "status", "throughput", "web", "soak"):
+    for section in ("gas", "gas_floor", "routing", "status", "throughput", "web", "soak", "trace"):
         for key, value in results.get(section, {}).items():
             if isinstance(value, int | float):
                 yield section, key, value
