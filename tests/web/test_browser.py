@@ -43,6 +43,15 @@ EXPECT = {
         {"refund"},
         {"held": "2.5 ETH"},
     ),
+    # with agreed offers a shipment starts with its route: it waits for carrier bookings
+    "open (offer accepted)": (
+        "Awaiting carrier bookings",
+        "Expected delivery",
+        "on-track",
+        {"confirm", "dispute"},
+        {"refund"},
+        {"held": "2.5 ETH"},
+    ),
     "in_transit": (
         "In transit",
         "Expected delivery",
@@ -149,7 +158,11 @@ def test_every_state_answers_the_buyers_questions(browser, server, world):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=DESKTOP)
     seen = _watch(page, server.base)
+    offers = hasattr(world.tl, "accept_offer")
     for name, (headline, label, risk, now, later, money) in EXPECT.items():
+        if name.startswith("open") and offers != (name == "open (offer accepted)"):
+            continue
+        name = name.split(" ")[0]
         page.set_viewport_size(DESKTOP)
         page.goto(f"{server.base}/shipment/{world.ids[name]}")
         for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):

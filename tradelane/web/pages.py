@@ -71,6 +71,7 @@ def shipment_context(
         terms = sources.terms(tl, status)
         chance = sources.chance(tl, status)
         disputer = sources.disputer(tl, status)
+        pending = sources.pending_bookings(tl, status)
         refs = sources.references(tl, shipment_id)
         items = sources.items(tl, shipment_id)
     book = port_book()
@@ -82,6 +83,7 @@ def shipment_context(
         names=sources.names(),
         chance=chance,
         disputer=disputer,
+        pending=pending,
     )
     seen = last_seen(book, status)
     route_map = draw_route(

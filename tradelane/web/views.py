@@ -71,9 +71,16 @@ class ShipmentPage:
     extra_events: tuple[dict, ...] = field(default=())
 
 
-def _headline(s: ShipmentStatus, book: PortBook, names: Names, disputer: str | None):
+def _headline(s: ShipmentStatus, book: PortBook, names: Names, disputer: str | None, pending=()):
     """(headline, one-sentence summary, tone) in a buyer's words."""
     legs = s.legs
+    if s.state == State.ROUTED and pending and not s.refundable:
+        who = ", ".join(f"{names.label(legs[i].carrier)} (leg {i + 1})" for i in pending)
+        return (
+            "Awaiting carrier bookings",
+            f"The route is agreed and paid into escrow; waiting for {who} to confirm.",
+            "active",
+        )
     if s.state == State.OPEN:
         return "Awaiting route", "The seller has not committed a route yet.", "active"
     if s.state == State.ROUTED:
@@ -263,6 +270,7 @@ def build_page(
     names: Names | None = None,
     chance: Chance | None = None,
     disputer: str | None = None,
+    pending: tuple[int, ...] = (),
 ) -> ShipmentPage:
     """The shipment page's view of `s`, for the party `role`."""
     names = names or Names()
@@ -274,7 +282,7 @@ def build_page(
         for e in s.milestones
         if e.milestone.leg not in leg_indexes
     )
-    headline, summary, tone = _headline(s, book, names, disputer)
+    headline, summary, tone = _headline(s, book, names, disputer, pending)
     when = delivery(s, chance)
     if active and tone == "active" and (when.risk == "late" or s.overdue):
         tone = "bad" if when.risk == "late" else "warn"
