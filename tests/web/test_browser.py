@@ -116,7 +116,7 @@ def browser():
 @pytest.fixture(scope="module")
 def world(tl, journey_cls):
     """Its own chain: grace period and arbiter timeout long enough for every state to hold."""
-    own, _ = Tradelane.deploy(connect("embedded"), grace_period=60 * DAY, arbiter_timeout=60 * DAY)
+    own, _ = Tradelane.deploy(connect("embedded"), grace_period=30 * DAY, arbiter_timeout=30 * DAY)
     return build_world(own, journey_cls)
 
 
