@@ -201,6 +201,10 @@ def test_every_state_answers_the_buyers_questions(browser, server, world):
     # estimates as estimates: the latest one shown, the earlier one folded away
     page.set_viewport_size(DESKTOP)
     page.goto(f"{server.base}/shipment/{world.ids['in_transit']}")
+    # lane analytics over the index the app keeps: the chance of making the deadline
+    expect(page.locator("#delivery .delivery-chance")).to_contain_text(
+        "chance of delivery by the deadline"
+    )
     leg = page.locator("li.leg").nth(1)
     expect(leg.locator("ol.events li.event-estimated")).to_have_count(1)
     expect(leg.locator("ol.events li.event-estimated")).to_contain_text("Expected to arrive")

@@ -99,9 +99,10 @@ def chance(tl: Any, status: Any) -> Chance | None:
         return None
     if not found:
         return None
-    basis = f"{found.get('samples', 0)} simulated arrivals from observed legs"
+    basis = "from legs observed on chain"
     if found.get("fallback"):
-        basis += f"; modelled schedule for {', '.join(found['fallback'])}"
+        n = len(found["fallback"])
+        basis = f"partly from the published schedule: {n} legs or hubs lack history"
     return Chance(
         float(found["p_on_time"]),
         _ts(found.get("arrival_p10")),

@@ -198,7 +198,7 @@ def delivery(s: ShipmentStatus, chance: Chance | None) -> Delivery:
     odds = ""
     if chance is not None:
         odds = f"{round(chance.probability * 100)}% chance of delivery by the deadline"
-        if chance.early and chance.late:
+        if chance.early and chance.late and utc_text(chance.early) != utc_text(chance.late):
             band = f"Likely between {utc_text(chance.early)} and {utc_text(chance.late)}."
         if chance.basis:
             odds += f" ({chance.basis})"
