@@ -181,8 +181,15 @@ def delivery(s: ShipmentStatus, chance: Chance | None) -> Delivery:
             "",
         )
     if s.state.final or s.state == State.DISPUTED:
+        why = {
+            State.DISPUTED: "the goods are not delivered yet; payments are frozen while the "
+            "dispute is open",
+            State.REFUNDED: "the payment went back to the buyer",
+            State.RESOLVED: "the dispute was settled before delivery",
+            State.COMPLETED: "the payment was released",
+        }.get(s.state, s.state.label)
         word = "Not delivered" if s.state.final else "Delivery on hold"
-        return Delivery(word, None, "—", "", "closed", s.state.label, "")
+        return Delivery(word, None, "—", "", "closed", why, "")
     if not s.legs:
         return Delivery(
             "No delivery date yet",
