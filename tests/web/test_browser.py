@@ -244,13 +244,13 @@ def test_every_state_answers_the_buyers_questions(browser, server, world):
     page.close()
 
 
-def test_live_update_within_two_seconds_keeps_focus_and_open_sections(browser, tl, journey):
-    """On a small chain of its own (the session's): the figure is the page's, not the cost
-    of scanning a long eth-tester log history, which the index takes over."""
+def test_live_update_within_two_seconds_keeps_focus_and_open_sections(browser, journey_cls):
+    """On a small chain of its own, whose JSON-RPC only this server's lock serialises."""
     from playwright.sync_api import expect
 
-    j = journey("departed")
-    server = Server(create_app(tl, poll_seconds=0.5))
+    own, _ = Tradelane.deploy(connect("embedded"))
+    j = journey_cls(own).to("departed")
+    server = Server(create_app(own, poll_seconds=0.5))
     page = browser.new_page(viewport=DESKTOP)
     try:
         page.goto(f"{server.base}/shipment/{j.sid}")
