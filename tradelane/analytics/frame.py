@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-__all__ = ["Estimates", "Legs", "Shipments", "group"]
+__all__ = ["Estimates", "Legs", "Shipments", "group", "lanes"]
 
 _TEXT = object
 
@@ -37,6 +37,11 @@ def _array(values: list, text: bool) -> np.ndarray:
     out = np.array(values, dtype=object)
     out[np.equal(out, None)] = np.nan
     return out.astype(np.float64)
+
+
+def lanes(origin: np.ndarray, destination: np.ndarray) -> np.ndarray:
+    """``ORIGIN-DESTINATION`` per row (object array; numpy's char functions are slower)."""
+    return np.array([f"{o}-{d}" for o, d in zip(origin, destination, strict=True)], dtype=_TEXT)
 
 
 class _Frame:
@@ -84,7 +89,7 @@ class Legs(_Frame):
     @property
     def lane(self) -> np.ndarray:
         """``ORIGIN-DESTINATION`` per row (a port pair)."""
-        return np.char.add(np.char.add(self.origin.astype(str), "-"), self.destination.astype(str))
+        return lanes(self.origin, self.destination)
 
 
 @dataclass
@@ -118,10 +123,35 @@ class Shipments(_Frame):
     disputed_at: np.ndarray[float]
 
 
+def _factorize(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """A column's distinct values as text, sorted, and each row's index among them.
+
+    Through a dict rather than ``np.unique``: a key column holds a few dozen distinct
+    values over hundreds of thousands of rows, and sorting the rows' text is what made
+    grouping slow.
+    """
+    text = [v if isinstance(v, str) else str(v) for v in values.tolist()]
+    uniq = sorted(set(text))
+    where = {v: i for i, v in enumerate(uniq)}
+    return uniq, np.fromiter((where[v] for v in text), dtype=np.int64, count=len(text))
+
+
 def group(*keys: np.ndarray) -> tuple[list[tuple], np.ndarray]:
     """Unique key tuples (sorted) and, per row, the index of its key."""
     if not len(keys) or not len(keys[0]):
         return [], np.zeros(0, dtype=np.int64)
-    stacked = np.array([np.asarray(k).astype(str) for k in keys]).T
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return [tuple(str(x) for x in row) for row in uniq], inverse.reshape(-1)
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    levels = []
+    for k in keys:  # mixed radix: the combined code sorts like the key tuples
+        uniq, code = _factorize(np.asarray(k))
+        combined = combined * len(uniq) + code
+        levels.append(uniq)
+    present, inverse = np.unique(combined, return_inverse=True)
+    out = []
+    for c in present.tolist():
+        key = []
+        for uniq in reversed(levels):
+            c, r = divmod(c, len(uniq))
+            key.append(uniq[r])
+        out.append(tuple(reversed(key)))
+    return out, inverse.reshape(-1)

@@ -126,24 +126,30 @@ def load_legs(engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope(
         return Legs.from_columns(_columns(conn.execute(stmt)))
 
 
+def _first_act(m: Table, code: str, row, *, leg: bool):
+    """The first ACT ``code`` time of ``row``'s shipment (and leg): a correlated subquery,
+    which walks the few milestones of one shipment through the primary key instead of
+    grouping the whole milestones table."""
+    act = m.alias(f"first_{code.lower()}")
+    same = [
+        act.c.chain_id == row.c.chain_id,
+        act.c.contract == row.c.contract,
+        act.c.shipment_id == row.c.shipment_id,
+    ]
+    if leg:
+        same.append(act.c.leg == row.c.leg)
+    return (
+        select(func.min(act.c.event_time))
+        .where(*same, act.c.code == code, act.c.classifier == "ACT")
+        .scalar_subquery()
+    )
+
+
 def load_estimates(
     engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()
 ) -> Estimates:
     """Every EST ARRI on a leg in force, with that leg's first ACT ARRI (NULL if none yet)."""
     legs, m = tables["legs"], tables["milestones"]
-    act = m.alias("act")
-    arrived = (
-        select(
-            act.c.chain_id,
-            act.c.contract,
-            act.c.shipment_id,
-            act.c.leg,
-            func.min(act.c.event_time).label("actual"),
-        )  # fmt: skip
-        .where(act.c.code == "ARRI", act.c.classifier == "ACT")
-        .group_by(act.c.chain_id, act.c.contract, act.c.shipment_id, act.c.leg)
-        .subquery()
-    )
     stmt = (
         select(
             legs.c.carrier,
@@ -152,9 +158,9 @@ def load_estimates(
             legs.c.mode,
             m.c.event_time.label("estimated"),
             m.c.block_time.label("given_at"),
-            arrived.c.actual,
+            _first_act(m, "ARRI", m, leg=True).label("actual"),
         )
-        .select_from(m.join(legs, _leg_join(legs, m)).outerjoin(arrived, _leg_join(arrived, m)))
+        .select_from(m.join(legs, _leg_join(legs, m)))
         .where(
             legs.c.in_force.is_(True),
             m.c.code == "ARRI",
@@ -169,25 +175,33 @@ def load_estimates(
 def load_shipments(
     engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()
 ) -> Shipments:
-    """Every shipment with a route in force: lane, carriers, deadline and outcome."""
-    s, legs, m, d = tables["shipments"], tables["legs"], tables["milestones"], tables["disputes"]
+    """Every shipment with a route in force: lane, carriers, deadline and outcome.
+
+    One query: the route's summary (first origin, final destination, carriers) is
+    aggregated in the database; disputes are on the shipment row (``disputed_at``).
+    """
+    s, legs, m = tables["shipments"], tables["legs"], tables["milestones"]
+    in_force = legs.c.in_force.is_(True)
     by_leg = (
         select(
-            legs.c.chain_id,
-            legs.c.contract,
-            legs.c.shipment_id,
+            *_key(legs),
             func.min(legs.c.planned_departure).label("first_departure"),
+            func.min(legs.c.leg).label("first_leg"),
             func.max(legs.c.leg).label("last_leg"),
+            func.aggregate_strings(legs.c.carrier, "|").label("carriers"),
         )
-        .where(legs.c.in_force.is_(True))
+        .where(in_force)
         .group_by(legs.c.chain_id, legs.c.contract, legs.c.shipment_id)
         .subquery()
     )
-    same = and_(
-        by_leg.c.chain_id == s.c.chain_id,
-        by_leg.c.contract == s.c.contract,
-        by_leg.c.shipment_id == s.c.shipment_id,
-    )
+    first, last = legs.alias("first_leg"), legs.alias("last_leg")
+
+    def same(table, leg=None):
+        on = [table.c[k] == by_leg.c[k] for k in ("chain_id", "contract", "shipment_id")]
+        if leg is not None:
+            on += [table.c.leg == leg, table.c.in_force.is_(True)]
+        return and_(*on)
+
     stmt = (
         select(
             *_key(s),
@@ -197,44 +211,26 @@ def load_shipments(
             s.c.refunded,
             s.c.disputed_at,
             by_leg.c.first_departure,
+            first.c.origin,
+            last.c.destination,
+            by_leg.c.carriers,
+            _first_act(m, "DROP", s, leg=False).label("dropped_at"),
         )
-        .select_from(s.join(by_leg, same))
+        .select_from(
+            s.join(by_leg, same(s))
+            .join(first, same(first, by_leg.c.first_leg))
+            .join(last, same(last, by_leg.c.last_leg))
+        )
         .where(*_where(s, scope, s.c.deadline))
     )
-    legs_stmt = select(
-        *_key(legs), legs.c.leg, legs.c.origin, legs.c.destination, legs.c.carrier
-    ).where(legs.c.in_force.is_(True), *_where(legs, scope))
-    drops = (
-        select(*_key(m), func.min(m.c.event_time).label("dropped_at"))
-        .where(m.c.code == "DROP", m.c.classifier == "ACT", *_where(m, scope))
-        .group_by(m.c.chain_id, m.c.contract, m.c.shipment_id)
-    )
-    del d  # disputes are on the shipment row (disputed_at); the table adds resolution detail
     with engine.connect() as conn:
-        route: dict[str, list] = {}  # shipment -> [first origin, last destination, carriers]
-        cols = _columns(conn.execute(legs_stmt.order_by(legs.c.leg)))
-        for key, origin, dest, carrier in zip(
-            cols["shipment"], cols["origin"], cols["destination"], cols["carrier"], strict=True
-        ):
-            if key in route:
-                route[key][1] = dest
-                route[key][2].setdefault(carrier)
-            else:
-                route[key] = [origin, dest, {carrier: None}]
-        drop_cols = _columns(conn.execute(drops))
-        dropped = dict(zip(drop_cols["shipment"], drop_cols["dropped_at"], strict=True))
         ship = _columns(conn.execute(stmt))
-    keep = [i for i, key in enumerate(ship["shipment"]) if key in route]
-    ship = {name: [values[i] for i in keep] for name, values in ship.items()}
-    routes = [route[key] for key in ship["shipment"]]
     return Shipments.from_columns(
         {
             **ship,
-            "origin": [r[0] for r in routes],
-            "destination": [r[1] for r in routes],
-            "carriers": ["|".join(r[2]) for r in routes],
+            # a carrier of several legs counts once, in the order it first appears
+            "carriers": ["|".join(dict.fromkeys(c.split("|"))) for c in ship["carriers"]],
             "delivered_at": [v or None for v in ship["delivered_at"]],
-            "dropped_at": [dropped.get(key) for key in ship["shipment"]],
             "refunded": [1 if v and int(v) else 0 for v in ship["refunded"]],
             "disputed_at": [v or None for v in ship["disputed_at"]],
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .frame import Estimates, Legs, Shipments, group
+from .frame import Estimates, Legs, Shipments, group, lanes
 
 __all__ = [
     "DAY",
@@ -182,7 +182,7 @@ def delivery(
     carriers = [c.split("|") for c in ships.carriers]
     rows = np.repeat(np.arange(len(ships)), [len(c) for c in carriers])
     carrier_col = np.array([c for cs in carriers for c in cs], dtype=object)
-    lane = np.char.add(np.char.add(ships.origin.astype(str), "-"), ships.destination.astype(str))
+    lane = lanes(ships.origin, ships.destination)
     cols = {"carrier": carrier_col, "lane": lane[rows]}
     keys, idx = group(*(cols[name] for name in by))
     on_time = ~np.isnan(ships.delivered_at[rows])
@@ -216,20 +216,32 @@ def reliability_series(
         return []
     span = period_days * DAY
     period = np.floor(legs.planned_arrival / span).astype(np.int64)
+    first = int(period.min())
     ok = on_time_mask(legs.planned_arrival, legs.actual_arrival)
     keys, idx = group(legs.lane if by == "lane" else getattr(legs, by))
+    # arrivals and on-time arrivals per (key, period), then trailing-window sums by cumsum
+    shape = (len(keys), int(period.max()) - first + 1)
+    arrivals = np.zeros(shape, dtype=np.int64)
+    on_time = np.zeros(shape, dtype=np.int64)
+    np.add.at(arrivals, (idx, period - first), 1)
+    np.add.at(on_time, (idx, period - first), ok.astype(np.int64))
+
+    def trailing(counts: np.ndarray) -> np.ndarray:
+        total = np.cumsum(counts, axis=1)
+        total[:, window_periods:] -= total[:, :-window_periods].copy()
+        return total
+
+    n, k = trailing(arrivals), trailing(on_time)
     out = []
-    for p in range(int(period.min()), int(period.max()) + 1):
-        window = (period > p - window_periods) & (period <= p)
+    for p in range(shape[1]):
         for g, (key,) in enumerate(keys):
-            m = window & (idx == g)
-            if m.any():
+            if n[g, p]:
                 out.append(
                     {
                         by: key,
-                        "period_end": float((p + 1) * span),
-                        "arrivals": int(m.sum()),
-                        "reliability": round(float(ok[m].mean()), 4),
+                        "period_end": float((first + p + 1) * span),
+                        "arrivals": int(n[g, p]),
+                        "reliability": round(float(k[g, p] / n[g, p]), 4),
                     }
                 )
     return out

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from . import metrics
-from .frame import Legs
+from .frame import Legs, lanes
 from .load import Scope, index_time, load_estimates, load_legs, load_shipments, source_marker
 
 __all__ = ["Filters", "carrier_names", "lanes_report", "lane_table"]
@@ -62,10 +62,7 @@ def _select(frame, f: Filters, names: Mapping[str, str]):
     if f.carrier:
         keep &= np.array([_is_carrier(c, f.carrier, names) for c in frame.carrier], dtype=bool)
     if f.lane:
-        lane = np.char.add(
-            np.char.add(frame.origin.astype(str), "-"), frame.destination.astype(str)
-        )
-        keep &= lane == f.lane.upper()
+        keep &= lanes(frame.origin, frame.destination) == f.lane.upper()
     if f.mode:
         keep &= frame.mode == f.mode.lower()
     return frame.take(keep)
