@@ -67,13 +67,19 @@ def _start(query: Mapping) -> datetime:
 
 
 def candidates(network: routing.Network, origin: str, destination: str, query: dict, k: int):
-    """The cheapest few corridors and the earliest arrival, each with its other carriers'
+    """The cheapest few itineraries and the earliest arrival, each with its other carriers'
     variants (:func:`carrier_variants`), no deadline cut."""
     base = {**query, "deadline": None, "pareto": False}
     seen: dict[tuple, routing.Route] = {}
-    for objective, n in (("cost", max(k, 3)), ("time", 1)):
+    # The exact k cheapest itineraries (Yen), not routing's corridor-diverse alternatives:
+    # they may differ only in carrier, which is what a ranking by reliability weighs, and
+    # cost half as much to find (docs/ANALYTICS.md, "On-time routing").
+    for objective, n, distinct in (("cost", max(k, 3), False), ("time", 1, True)):
         for r in routing.propose(
-            network, origin, destination, **{**base, "objective": objective, "alternatives": n}
+            network,
+            origin,
+            destination,
+            **{**base, "objective": objective, "alternatives": n, "distinct": distinct},
         ):
             seen.setdefault(_ident(r), r)
     return carrier_variants(network, list(seen.values()), _start(query))

@@ -77,10 +77,14 @@ def build_snapshot(
     }
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
     digest = "0x" + hashlib.sha256(text.encode()).hexdigest()
+    arrays = {  # converted once here, not on every estimate
+        name: {k: np.asarray(v, dtype=np.float64) for k, v in samples.items()}
+        for name, samples in (("transit", transit), ("delay", delay), ("handling", handling))
+    }
     obs = Observations(
-        transit={tuple(k.split("|")): v for k, v in transit.items()},
-        departure_delay={tuple(k.split("|")): v for k, v in delay.items()},
-        hub_handling=handling,
+        transit={tuple(k.split("|")): v for k, v in arrays["transit"].items()},
+        departure_delay={tuple(k.split("|")): v for k, v in arrays["delay"].items()},
+        hub_handling=arrays["handling"],
         min_observations=min_observations,
         snapshot=digest,
     )
