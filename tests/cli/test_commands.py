@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -272,7 +273,8 @@ def test_ship_interrupted_after_sending_finds_its_shipment_instead_of_opening_ag
     invoke, tl, env
 ):
     """The journal holds the nonce but no id (the process died after sending): a re-run
-    finds the shipment in the ShipmentOpened logs and only commits the route."""
+    finds the shipment in the ShipmentOpened logs and sends nothing (acceptance opened, funded
+    and routed it in one transaction)."""
     from tradelane.cli import ship as ship_module
 
     buyer, seller = tl.chain.address("buyer"), tl.chain.address("seller")
@@ -281,9 +283,11 @@ def test_ship_interrupted_after_sending_finds_its_shipment_instead_of_opening_ag
         "amount": 7 * 10**17, "origin": "CNSHA", "destination": "NLRTM",
     }  # fmt: skip
     nonce = tl.chain.w3.eth.get_transaction_count(buyer, "pending")
-    sid = tl.open_shipment(
-        "buyer", seller="seller", amount=7 * 10**17, destination="NLRTM",
-        deadline=tl.chain.now() + 60 * DAY, arbiter="arbiter",
+    now = tl.chain.now()
+    leg = (b"CNSHA", b"NLRTM", 0, tl.chain.address("carrier1"), now + DAY, now + 30 * DAY, 0)
+    sid = tl.open_agreed_shipment(
+        "buyer", seller="seller", encoded=SimpleNamespace(legs=[leg], network_hash=bytes(32)),
+        amount=7 * 10**17, deadline=now + 60 * DAY, arbiter="arbiter",
     )  # fmt: skip
     count = tl.count()
     os.environ["TRADELANE_HOME"] = env["TRADELANE_HOME"]
@@ -296,7 +300,7 @@ def test_ship_interrupted_after_sending_finds_its_shipment_instead_of_opening_ag
     result = as_json(invoke("ship", "CNSHA", "NLRTM", "--amount", "0.7", "--json"))
 
     assert result["shipment_id"] == sid and result["resumed"] is True
-    assert [t["step"] for t in result["transactions"]] == ["commit route"]
+    assert result["transactions"] == []
     assert tl.count() == count
     assert tl.view(sid)["state"] == State.ROUTED
 
@@ -306,4 +310,5 @@ def test_commands_also_run_on_the_embedded_chain(invoke):
     result = as_json(invoke("ship", "CNSHA", "NLRTM", "--rpc", "embedded", "--json"))
 
     assert result["shipment_id"] == 1
-    assert [t["step"] for t in result["transactions"]] == ["open + fund escrow", "commit route"]
+    steps = [t["step"] for t in result["transactions"]]
+    assert steps == ["accept offer: open + fund + route + bookings"]

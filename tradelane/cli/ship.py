@@ -1,4 +1,8 @@
-"""`tradelane ship`: propose, pick, open with escrow and commit the route, in one go.
+"""`tradelane ship`: propose, pick, and open an agreed shipment, in one go — a DEV SHORTCUT.
+
+It plays every party with keys this machine holds (dev accounts): the seller signs the offer,
+each carrier signs its booking, the buyer accepts and funds it (`Tradelane.open_agreed_shipment`).
+Between two companies each party runs its own step with its own key (offer, accept, booking).
 
 Re-running the same command does not open a second shipment: the buyer's nonce is
 written to $TRADELANE_HOME/journal.json before the opening transaction is sent, and a
@@ -20,7 +24,7 @@ from .. import deployments
 from ..chain import Chain
 from ..client import ETH, Tradelane
 from ..errors import ChainError, InputError
-from ..model import State, Tranche
+from ..model import Tranche
 from .app import cli
 from .options import (
     account_option,
@@ -40,6 +44,10 @@ from .render import routes_table, tx_table
 from .route import load_network_option, query_from_options, routing_options
 
 DEV_CARRIERS = ("carrier1", "carrier2", "carrier3")
+DEV_NOTE = (
+    "dev shortcut: this machine signed as seller, buyer and every carrier; between real parties "
+    "each signs its own step (offer, booking, accept)"
+)
 WEEK = 7 * 86_400
 
 
@@ -246,10 +254,11 @@ def ship(
         nonce = chain.w3.eth.get_transaction_count(buyer.address, "pending")
         if journal:
             _journal_put(key, {"nonce": nonce, "shipment_id": None})
-        with spinner("opening the shipment…", quiet=as_json):
-            shipment_id = tl.open_shipment(
+        with spinner("agreeing and opening the shipment…", quiet=as_json):
+            shipment_id = tl.open_agreed_shipment(
                 buyer,
-                seller=seller_acct.address,
+                seller=seller_acct,
+                encoded=encoded,
                 amount=base_amount,
                 destination=route.destination,
                 deadline=due,
@@ -260,17 +269,12 @@ def ship(
             )
         if items:
             trace_items.remember(tl, shipment_id, items_list)
-        rows.append({**tx_row("open + fund escrow", tl.last_receipt), "by": "buyer"})
+        step = "accept offer: open + fund + route + bookings"
+        rows.append({**tx_row(step, tl.last_receipt), "by": "buyer"})
     else:
         resumed = True
     if journal:
         _journal_put(key, {"nonce": (entry or {}).get("nonce", 0), "shipment_id": shipment_id})
-
-    view = tl.view(shipment_id)
-    if State(view["state"]) == State.OPEN:
-        with spinner("committing the route…", quiet=as_json):
-            receipt = tl.commit_route(seller_acct, shipment_id, encoded)
-        rows.append({**tx_row("commit route", receipt), "by": "seller"})
 
     if as_json:
         print_json(
@@ -283,9 +287,11 @@ def ship(
                 "token": token_address,
                 "deadline": due,
                 "transactions": rows,
+                "note": DEV_NOTE,
             }
         )
         return
+    err_console().print(f"[dim]{DEV_NOTE}[/]")
     if rows:
         console.print(tx_table(rows))
     if resumed:
