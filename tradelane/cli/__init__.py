@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import importlib
 
-from . import chain_cmds, demo, milestones, route, settle, ship, status  # noqa: F401  (registers)
+from . import (  # noqa: F401  (registers)
+    chain_cmds,
+    demo,
+    index,
+    lanes,
+    milestones,
+    route,
+    settle,
+    ship,
+    simulate,
+    status,
+)
 from .app import cli
 
 # Traceability and the web page register their commands when their modules are present.

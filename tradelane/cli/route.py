@@ -42,7 +42,8 @@ def routing_options(f: Callable) -> Callable:
             default="cost",
             show_default=True,
             metavar="OBJ",
-            help="cost | time | co2 | distance, or a weighted mix like cost=0.7,time=0.3.",
+            help="cost | time | co2 | distance, or a weighted mix like cost=0.7,time=0.3; "
+            "on-time (with --deadline): by the chance of arriving in time, from the index.",
         ),
         click.option(
             "--alternatives",
@@ -50,10 +51,12 @@ def routing_options(f: Callable) -> Callable:
             default="1",
             show_default=True,
             metavar="K",
-            help="Return K distinct ranked routes.",
+            help="Return up to K alternatives that differ in corridor (modes, passages, hubs).",
         ),
         click.option(
-            "--pareto", is_flag=True, help="Return every route not beaten on cost, time and CO2e."
+            "--pareto",
+            is_flag=True,
+            help="Routes not beaten on cost, time and CO2e, one per corridor.",
         ),
         click.option(
             "--avoid-passage",
@@ -75,7 +78,7 @@ def routing_options(f: Callable) -> Callable:
             "--max-transshipments", default=None, metavar="N", help="At most N transfers."
         ),
         click.option(
-            "--modes", default=None, metavar="LIST", help="Allowed modes: sea,air,rail,road."
+            "--modes", default=None, metavar="LIST", help="Allowed modes: sea,air,rail,road,barge."
         ),
         click.option(
             "--carriers",
@@ -224,6 +227,10 @@ def route(origin: str, destination: str, as_json: bool, **opts) -> None:
     """
     network = load_network_option(opts.get("network_file"), bool(opts.get("network_only")))
     query = query_from_options(**opts)
+    if query["objective"] == "on-time":  # ranked by P(arrival by --deadline): analytics
+        from .lanes import print_on_time_routes
+
+        return print_on_time_routes(network, origin, destination, query, as_json)
     try:
         routes = routing.propose(network, origin, destination, **query)
     except routing.RoutingError as err:

@@ -1,0 +1,260 @@
+"""The one place analytics reads the index: SQL (SQLAlchemy Core) → column frames.
+
+The database does the heavy part — joining legs to their milestones and pivoting the
+first ACT time of each code per leg in one GROUP BY — so a report over a million
+milestones moves one row per leg into Python, not one per milestone. Only the tables and
+columns of INDEX_SCHEMA.md are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, Table, and_, case, func, select
+
+from .frame import Estimates, Legs, Shipments
+
+__all__ = [
+    "Scope",
+    "index_time",
+    "load_estimates",
+    "load_legs",
+    "load_shipments",
+    "source_marker",
+]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the index to read: one deployment, a planned-arrival window (unix s)."""
+
+    chain_id: int | None = None
+    contract: str | None = None
+    since: int | None = None
+    until: int | None = None
+
+
+def _where(table: Table, scope: Scope, time_col=None) -> list:
+    out = []
+    if scope.chain_id is not None:
+        out.append(table.c.chain_id == scope.chain_id)
+    if scope.contract is not None:
+        out.append(table.c.contract == scope.contract)
+    if time_col is not None and scope.since is not None:
+        out.append(time_col >= scope.since)
+    if time_col is not None and scope.until is not None:
+        out.append(time_col < scope.until)
+    return out
+
+
+def _key(table: Table) -> list:
+    """The shipment's key columns; :func:`_columns` joins them into ``chain:contract:id``."""
+    c = table.c
+    return [c.chain_id, c.contract, c.shipment_id]
+
+
+def _columns(result) -> dict[str, list]:
+    """A result as column lists (fetched at once), with the shipment key joined."""
+    names = list(result.keys())
+    cols = dict(zip(names, (list(c) for c in zip(*result.all(), strict=True)), strict=True))
+    if not cols:
+        return {name: [] for name in names}
+    if "shipment_id" in cols:
+        key = zip(cols.pop("chain_id"), cols.pop("contract"), cols.pop("shipment_id"), strict=True)
+        cols["shipment"] = [f"{a}:{b}:{c}" for a, b, c in key]
+    return cols
+
+
+def _first(m: Table, code: str):
+    hit = and_(m.c.code == code, m.c.classifier == "ACT")
+    return func.min(case((hit, m.c.event_time)))
+
+
+def _leg_join(legs, m: Table):
+    return and_(
+        m.c.chain_id == legs.c.chain_id,
+        m.c.contract == legs.c.contract,
+        m.c.shipment_id == legs.c.shipment_id,
+        m.c.leg == legs.c.leg,
+    )
+
+
+def load_legs(engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()) -> Legs:
+    """Every leg in force with its first ACT DEPA / ARRI / DISC / LOAD time."""
+    legs, m = tables["legs"], tables["milestones"]
+    c = legs.c
+    key = [m.c.chain_id, m.c.contract, m.c.shipment_id, m.c.leg]
+    acts = (  # one row per leg that has any ACT milestone: the pivot, in the database
+        select(
+            *key,
+            _first(m, "DEPA").label("actual_departure"),
+            _first(m, "ARRI").label("actual_arrival"),
+            _first(m, "DISC").label("discharged"),
+            _first(m, "LOAD").label("loaded"),
+        )
+        .where(m.c.classifier == "ACT", m.c.code.in_(("DEPA", "ARRI", "DISC", "LOAD")))
+        .group_by(*key)
+        .subquery()
+    )
+    stmt = (
+        select(
+            *_key(legs),
+            c.leg,
+            c.origin,
+            c.destination,
+            c.mode,
+            c.carrier,
+            c.planned_departure,
+            c.planned_arrival,
+            acts.c.actual_departure,
+            acts.c.actual_arrival,
+            acts.c.discharged,
+            acts.c.loaded,
+        )  # fmt: skip
+        .select_from(legs.outerjoin(acts, _leg_join(legs, acts)))
+        .where(c.in_force.is_(True), *_where(legs, scope, c.planned_arrival))
+    )
+    with engine.connect() as conn:
+        return Legs.from_columns(_columns(conn.execute(stmt)))
+
+
+def load_estimates(
+    engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()
+) -> Estimates:
+    """Every EST ARRI on a leg in force, with that leg's first ACT ARRI (NULL if none yet)."""
+    legs, m = tables["legs"], tables["milestones"]
+    act = m.alias("act")
+    arrived = (
+        select(
+            act.c.chain_id,
+            act.c.contract,
+            act.c.shipment_id,
+            act.c.leg,
+            func.min(act.c.event_time).label("actual"),
+        )  # fmt: skip
+        .where(act.c.code == "ARRI", act.c.classifier == "ACT")
+        .group_by(act.c.chain_id, act.c.contract, act.c.shipment_id, act.c.leg)
+        .subquery()
+    )
+    stmt = (
+        select(
+            legs.c.carrier,
+            legs.c.origin,
+            legs.c.destination,
+            legs.c.mode,
+            m.c.event_time.label("estimated"),
+            m.c.block_time.label("given_at"),
+            arrived.c.actual,
+        )
+        .select_from(m.join(legs, _leg_join(legs, m)).outerjoin(arrived, _leg_join(arrived, m)))
+        .where(
+            legs.c.in_force.is_(True),
+            m.c.code == "ARRI",
+            m.c.classifier == "EST",
+            *_where(legs, scope, legs.c.planned_arrival),
+        )
+    )
+    with engine.connect() as conn:
+        return Estimates.from_columns(_columns(conn.execute(stmt)))
+
+
+def load_shipments(
+    engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()
+) -> Shipments:
+    """Every shipment with a route in force: lane, carriers, deadline and outcome."""
+    s, legs, m, d = tables["shipments"], tables["legs"], tables["milestones"], tables["disputes"]
+    by_leg = (
+        select(
+            legs.c.chain_id,
+            legs.c.contract,
+            legs.c.shipment_id,
+            func.min(legs.c.planned_departure).label("first_departure"),
+            func.max(legs.c.leg).label("last_leg"),
+        )
+        .where(legs.c.in_force.is_(True))
+        .group_by(legs.c.chain_id, legs.c.contract, legs.c.shipment_id)
+        .subquery()
+    )
+    same = and_(
+        by_leg.c.chain_id == s.c.chain_id,
+        by_leg.c.contract == s.c.contract,
+        by_leg.c.shipment_id == s.c.shipment_id,
+    )
+    stmt = (
+        select(
+            *_key(s),
+            s.c.deadline,
+            s.c.opened_at,
+            s.c.delivered_at,
+            s.c.refunded,
+            s.c.disputed_at,
+            by_leg.c.first_departure,
+        )
+        .select_from(s.join(by_leg, same))
+        .where(*_where(s, scope, s.c.deadline))
+    )
+    legs_stmt = select(
+        *_key(legs), legs.c.leg, legs.c.origin, legs.c.destination, legs.c.carrier
+    ).where(legs.c.in_force.is_(True), *_where(legs, scope))
+    drops = (
+        select(*_key(m), func.min(m.c.event_time).label("dropped_at"))
+        .where(m.c.code == "DROP", m.c.classifier == "ACT", *_where(m, scope))
+        .group_by(m.c.chain_id, m.c.contract, m.c.shipment_id)
+    )
+    del d  # disputes are on the shipment row (disputed_at); the table adds resolution detail
+    with engine.connect() as conn:
+        route: dict[str, list] = {}  # shipment -> [first origin, last destination, carriers]
+        cols = _columns(conn.execute(legs_stmt.order_by(legs.c.leg)))
+        for key, origin, dest, carrier in zip(
+            cols["shipment"], cols["origin"], cols["destination"], cols["carrier"], strict=True
+        ):
+            if key in route:
+                route[key][1] = dest
+                route[key][2].setdefault(carrier)
+            else:
+                route[key] = [origin, dest, {carrier: None}]
+        drop_cols = _columns(conn.execute(drops))
+        dropped = dict(zip(drop_cols["shipment"], drop_cols["dropped_at"], strict=True))
+        ship = _columns(conn.execute(stmt))
+    keep = [i for i, key in enumerate(ship["shipment"]) if key in route]
+    ship = {name: [values[i] for i in keep] for name, values in ship.items()}
+    routes = [route[key] for key in ship["shipment"]]
+    return Shipments.from_columns(
+        {
+            **ship,
+            "origin": [r[0] for r in routes],
+            "destination": [r[1] for r in routes],
+            "carriers": ["|".join(r[2]) for r in routes],
+            "delivered_at": [v or None for v in ship["delivered_at"]],
+            "dropped_at": [dropped.get(key) for key in ship["shipment"]],
+            "refunded": [1 if v and int(v) else 0 for v in ship["refunded"]],
+            "disputed_at": [v or None for v in ship["disputed_at"]],
+        }
+    )
+
+
+def source_marker(engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()) -> dict:
+    """What the index held when read: per deployment, the highest block of a milestone and
+    the number of milestones (part of the snapshot hash: same data → same marker)."""
+    m = tables["milestones"]
+    stmt = (
+        select(m.c.chain_id, m.c.contract, func.max(m.c.block_number), func.count())
+        .where(*_where(m, scope))
+        .group_by(m.c.chain_id, m.c.contract)
+        .order_by(m.c.chain_id, m.c.contract)
+    )
+    with engine.connect() as conn:
+        return {
+            f"{chain}:{contract}": {"block": int(block or 0), "milestones": int(n)}
+            for chain, contract, block, n in conn.execute(stmt)
+        }
+
+
+def index_time(engine: Engine, tables: Mapping[str, Table]) -> int | None:
+    """The chain time the index has reached: the latest block time of a milestone (a dev
+    chain's clock may run far from the wall clock, so reports are "as of" this)."""
+    m = tables["milestones"]
+    with engine.connect() as conn:
+        value = conn.execute(select(func.max(m.c.block_time))).scalar()
+    return int(value) if value is not None else None
