@@ -225,7 +225,7 @@ def _penalised_core(net, q, seen_edges, seen_services, penalty, heuristic):
 
 
 #: Via-node candidates weigh at most this many times the best route (bounded stretch).
-STRETCH = 3.0
+STRETCH = 2.0
 
 
 def via_node_paths(net: Network, q: Query, best_weight: float | None = None, limit: int = 60):

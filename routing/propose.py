@@ -363,8 +363,13 @@ def _alternatives(network, q, start_h, deadline_h, first: Route, route_of) -> li
         # Via-node candidates: both shortest-path trees once, every hub a candidate.
         weight = edge_weight(q.objective)
         best = sum(weight(adj[u][v][key]) for u, v, key in first_edges)
-        vias = (route_of(edges) for edges in via_node_paths(network, q, best))
-        return pick_diverse(q.alternatives, first, lambda _seen: None, vias, network)
+        routes: list[Route] = []
+        for bound in (best, None):  # bounded stretch first; unbounded if that is too few
+            vias = (route_of(edges) for edges in via_node_paths(network, q, bound))
+            routes = pick_diverse(q.alternatives, first, lambda _seen: None, vias, network)
+            if len(routes) >= q.alternatives:
+                break
+        return routes
 
     def fallback():
         if deadline_h is not None:
