@@ -27,6 +27,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import history
 from ..errors import InputError, read_json
 from ..history import attestations
 from ..model import (
@@ -126,9 +127,14 @@ def _assemble(tl: Tradelane, shipment_id: int) -> dict:
 
 
 def attestation_nonce(milestones: Sequence[dict], index: int) -> int:
-    """The nonce the contract binds into the `index`-th milestone's EIP-712 attestation: the
-    number of milestones recorded before it (`IShipments.attestationDigest`). The builder and
-    the verifier both derive it from the listed history, never from the file alone."""
+    """The nonce the contract binds into the `index`-th milestone's EIP-712 attestation
+    (`IShipments.attestationDigest`), derived by builder and verifier from the listed history,
+    never taken from the file alone: the milestones before it on its own leg where the
+    contract counts per leg (the client then offers `history.leg_nonces`), else all the
+    milestones before it."""
+    if hasattr(history, "leg_nonces"):  # per-leg nonces (the offer/accept contract)
+        leg = milestones[index]["leg"]
+        return sum(1 for m in milestones[:index] if m["leg"] == leg)
     return index
 
 
