@@ -57,17 +57,15 @@ def route_of(tl: Tradelane, stops=("CNSHA", "SGSIN")):
 
 
 def routed(tl: Tradelane, amount: int = 10**16) -> int:
-    sid = tl.open_shipment(
+    return tl.open_agreed_shipment(
         "buyer",
         seller="seller",
+        encoded=route_of(tl),
         amount=amount,
-        destination="SGSIN",
         deadline=tl.chain.now() + 30 * DAY,
         arbiter="arbiter",
         token=ETH,
     )
-    tl.commit_route("seller", sid, route_of(tl))
-    return sid
 
 
 @dataclass
