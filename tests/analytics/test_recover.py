@@ -95,3 +95,28 @@ def test_on_time_routing_needs_the_deadline_to_pay_for_reliability(simulated, si
     assert p["Steady"] > p["Cheapo"] + 0.2
     assert all(e.fallback == () and e.snapshot == snap.hash for _, e in tight)
     assert np.isclose(sum(e.probability for _, e in loose), 2.0, atol=0.02)
+
+
+def test_an_on_time_offer_names_the_analytics_snapshot(simulated, sim_config):
+    """The offer made from an on-time proposal commits (network hash) to the snapshot used."""
+    from routing.encode import encode_route
+    from tradelane.analytics.routes import naming, on_time_routes
+
+    tl, ix, _result, _home = simulated
+    query = {"depart_after": "2030-01-07", "deadline": "2030-01-14", "alternatives": 2}
+    net = sim_config.network
+    ranked, snap = on_time_routes(net, "CNSHA", "SGSIN", query, ix.store, _names())
+    route = ranked[0][0]
+    services = [leg.service for leg in route.legs]
+    plain = next(
+        r for r in candidates(net, "CNSHA", "SGSIN", query, 2)
+        if [leg.service for leg in r.legs] == services
+    )  # fmt: skip
+    assert route.network_hash == naming(plain, snap.hash).network_hash != plain.network_hash
+    carriers = {name: simulate.carrier_account(name).address for name in ("Steady", "Cheapo")}
+    encoded = encode_route(route, carriers)
+    offer = tl.make_offer(
+        "seller", encoded, amount=10**15, deadline=int(route.legs[-1].arrival.timestamp()) + 86400,
+        arbiter="arbiter", destination=route.destination,
+    )  # fmt: skip
+    assert offer["terms"]["network_hash"] == route.network_hash

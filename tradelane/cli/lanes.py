@@ -149,17 +149,23 @@ def lanes(carrier, lane, mode, since, until, window, as_csv, db, as_json) -> Non
         _print(rep)
 
 
-def print_on_time_routes(network, origin: str, destination: str, query: dict, as_json: bool):
-    """`tradelane route … --objective on-time --deadline DATE`: the alternatives ranked by
-    P(on time) from the index's analytics snapshot (called by `tradelane route`)."""
+def on_time_proposals(network, origin: str, destination: str, query: dict):
+    """(routes with their P(on time), snapshot) from the index's analytics snapshot; each
+    route's network hash names the snapshot, so an offer made from it does too."""
     from ..analytics.report import carrier_names
     from ..analytics.routes import on_time_routes
 
     store = open_index(None)
     try:
-        ranked, snap = on_time_routes(network, origin, destination, query, store, carrier_names())
+        return on_time_routes(network, origin, destination, query, store, carrier_names())
     finally:
         store.close()
+
+
+def print_on_time_routes(network, origin: str, destination: str, query: dict, as_json: bool):
+    """`tradelane route … --objective on-time --deadline DATE`: the alternatives ranked by
+    P(on time) from the index's analytics snapshot (called by `tradelane route`)."""
+    ranked, snap = on_time_proposals(network, origin, destination, query)
     if as_json:
         print_json(
             {

@@ -258,7 +258,14 @@ def ship(
         network = load_network_option(
             routing_opts.get("network_file"), bool(routing_opts.get("network_only"))
         )
-        routes = routing.propose(network, origin.upper(), destination.upper(), **query)
+        if query.get("objective") == "on-time":  # ranked by P(arrival by --deadline); the
+            # offer's network hash then names the analytics snapshot (docs/ANALYTICS.md)
+            from .lanes import on_time_proposals
+
+            ranked, _snap = on_time_proposals(network, origin.upper(), destination.upper(), query)
+            routes = [r for r, _ in ranked]
+        else:
+            routes = routing.propose(network, origin.upper(), destination.upper(), **query)
     if not 1 <= pick <= len(routes):
         raise InputError(f"--pick {pick}: there are {len(routes)} alternatives (1..{len(routes)})")
     route = routes[pick - 1]
