@@ -126,21 +126,23 @@ def load_legs(engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope(
         return Legs.from_columns(_columns(conn.execute(stmt)))
 
 
-def _first_act(m: Table, code: str, row, *, leg: bool):
-    """The first ACT ``code`` time of ``row``'s shipment (and leg): a correlated subquery,
-    which walks the few milestones of one shipment through the primary key instead of
-    grouping the whole milestones table."""
-    act = m.alias(f"first_{code.lower()}")
-    same = [
-        act.c.chain_id == row.c.chain_id,
-        act.c.contract == row.c.contract,
-        act.c.shipment_id == row.c.shipment_id,
-    ]
-    if leg:
-        same.append(act.c.leg == row.c.leg)
+def _same_shipment(a, b):
+    return and_(*(a.c[k] == b.c[k] for k in ("chain_id", "contract", "shipment_id")))
+
+
+def _first_arrival(m: Table):
+    """The first ACT ARRI time of a milestone row's leg: a correlated subquery, which walks
+    the few milestones of one shipment through the primary key instead of grouping the
+    whole milestones table."""
+    act = m.alias("first_arri")
     return (
         select(func.min(act.c.event_time))
-        .where(*same, act.c.code == code, act.c.classifier == "ACT")
+        .where(
+            _same_shipment(act, m),
+            act.c.leg == m.c.leg,
+            act.c.code == "ARRI",
+            act.c.classifier == "ACT",
+        )
         .scalar_subquery()
     )
 
@@ -158,7 +160,7 @@ def load_estimates(
             legs.c.mode,
             m.c.event_time.label("estimated"),
             m.c.block_time.label("given_at"),
-            _first_act(m, "ARRI", m, leg=True).label("actual"),
+            _first_arrival(m).label("actual"),
         )
         .select_from(m.join(legs, _leg_join(legs, m)))
         .where(
@@ -194,10 +196,16 @@ def load_shipments(
         .group_by(legs.c.chain_id, legs.c.contract, legs.c.shipment_id)
         .subquery()
     )
+    drops = (  # a GROUP BY of the DROPs: cheaper than a lookup per shipment on PostgreSQL
+        select(*_key(m), func.min(m.c.event_time).label("dropped_at"))
+        .where(m.c.code == "DROP", m.c.classifier == "ACT")
+        .group_by(m.c.chain_id, m.c.contract, m.c.shipment_id)
+        .subquery()
+    )
     first, last = legs.alias("first_leg"), legs.alias("last_leg")
 
     def same(table, leg=None):
-        on = [table.c[k] == by_leg.c[k] for k in ("chain_id", "contract", "shipment_id")]
+        on = [_same_shipment(table, by_leg)]
         if leg is not None:
             on += [table.c.leg == leg, table.c.in_force.is_(True)]
         return and_(*on)
@@ -214,12 +222,13 @@ def load_shipments(
             first.c.origin,
             last.c.destination,
             by_leg.c.carriers,
-            _first_act(m, "DROP", s, leg=False).label("dropped_at"),
+            drops.c.dropped_at,
         )
         .select_from(
             s.join(by_leg, same(s))
             .join(first, same(first, by_leg.c.first_leg))
             .join(last, same(last, by_leg.c.last_leg))
+            .outerjoin(drops, _same_shipment(drops, s))
         )
         .where(*_where(s, scope, s.c.deadline))
     )
