@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from . import (  # noqa: F401  (registers)
     chain_cmds,
     demo,
@@ -11,20 +9,14 @@ from . import (  # noqa: F401  (registers)
     lanes,
     milestones,
     route,
+    serve,
     settle,
     ship,
     simulate,
     status,
+    trace,
 )
 from .app import cli
-
-# Traceability and the web page register their commands when their modules are present.
-for _name in ("trace", "serve"):
-    try:
-        importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as err:
-        if err.name != f"{__name__}.{_name}":
-            raise
 
 
 def main() -> None:
