@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import importlib
 
-from . import chain_cmds, demo, milestones, route, settle, ship, status  # noqa: F401  (registers)
+from . import (  # noqa: F401  (each registers its commands)
+    chain_cmds,
+    demo,
+    milestones,
+    parties,
+    route,
+    settle,
+    ship,
+    status,
+)
 from .app import cli
 
 # Traceability and the web page register their commands when their modules are present.

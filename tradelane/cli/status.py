@@ -18,9 +18,9 @@ from .options import (
     print_json,
     rpc_option,
     when,
-    who,
 )
 from .render import STATE_STYLE, history_table, status_view
+from .render import party as named
 
 
 @cli.command()
@@ -89,7 +89,7 @@ def shipments(party: str, rpc: str | None, as_json: bool) -> None:
     if as_json:
         print_json([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
         return
-    table = Table(title=f"shipments of {who(address)}", title_justify="left")
+    table = Table(title=f"shipments of {named(address)}", title_justify="left")
     for col in ("id", "role", "state", "to", "deadline", "deposited", "held", "milestones"):
         table.add_column(col, justify="right" if col in ("id", "milestones") else "left")
     for r in rows:
@@ -102,7 +102,7 @@ def shipments(party: str, rpc: str | None, as_json: bool) -> None:
             *r["_amounts"],
             str(r["milestones"]),
         )
-    out().print(table if rows else f"no shipments for {who(address)}")
+    out().print(table if rows else f"no shipments for {named(address)}")
 
 
 @cli.command()
@@ -142,7 +142,7 @@ def watch(
                     console.print(
                         f"#{e.seq} leg {m.leg} [bold]{m.code.name}[/] {m.classifier.name} "
                         f"({CODE_WORDS[m.code]}) at {m.location} {when(m.event_time)} "
-                        f"by {who(e.carrier)}{' (relayed)' if e.relayed else ''}"
+                        f"by {named(e.carrier)}{' (relayed)' if e.relayed else ''}"
                     )
             seen = len(events)
             state = State(tl.view(shipment_id)["state"])
