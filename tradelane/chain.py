@@ -13,18 +13,23 @@ everywhere. Transactions are always signed locally with eth-account and sent raw
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import requests
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
-from web3.exceptions import TimeExhausted
+from web3.datastructures import AttributeDict
+from web3.exceptions import TransactionNotFound
 
+from . import intents
 from .errors import ChainError, InputError
+from .intents import Step
 from .revert import raise_decoded
 
 __all__ = [
@@ -79,6 +84,7 @@ class Chain:
     chain_id: int
     signers: dict[str, LocalAccount] = field(default_factory=dict)
     receipt_timeout: float = 120.0
+    bump_after: float = 60.0  # seconds pending before the fee is raised (same nonce)
 
     @property
     def is_dev(self) -> bool:
@@ -87,6 +93,11 @@ class Chain:
     @property
     def is_embedded(self) -> bool:
         return self.url == EMBEDDED
+
+    @cached_property
+    def genesis_hash(self) -> str:
+        """The genesis block's hash: with the chain id, what tells two local chains apart."""
+        return _hex(self.w3.eth.get_block(0)["hash"])
 
     # -- accounts -----------------------------------------------------------------
 
@@ -115,11 +126,21 @@ class Chain:
             f"unknown account '{who}'; use a dev name ({', '.join(DEV_NAMES)}) or a keystore file"
         )
 
-    def address(self, who: str) -> str:
-        """An address from a dev name, a known signer, or a 0x address."""
+    def address(self, who: str, *, what: str = "address") -> str:
+        """An address from a dev name, a known signer, or a 0x address; `what` names the
+        option in the error when `who` is none of these."""
         if Web3.is_address(who):
             return Web3.to_checksum_address(who)
-        return self.account(who).address
+        try:
+            return self.account(who).address
+        except InputError as err:
+            if who in DEV_NAMES:
+                raise
+            names = ", ".join(DEV_NAMES) if self.is_dev else "no dev names on this chain"
+            raise InputError(
+                f"{what} '{who}' is not an address (0x and 40 hex digits) or a known account "
+                f"({names}); give one of those"
+            ) from err
 
     # -- transactions ---------------------------------------------------------------
 
@@ -128,9 +149,16 @@ class Chain:
     ):
         """Sign `call` (a web3 contract function call) as `sender`, send it, wait for the receipt.
 
-        Reverts are decoded into the contract's custom error (`ContractRevert`).
+        Inside a command's intent (`tradelane.intents`) the transaction is journaled before it
+        is broadcast, and an earlier run's transaction for the same step is finished instead
+        of sending a second one. Reverts are decoded into the contract's custom error.
         """
         acct = self.account(sender)
+        step = self._step(getattr(call, "fn_name", None) or "deploy")
+        if step is not None and step.exists():
+            receipt = self._resume(step, acct)
+            if receipt is not None:
+                return receipt
         params: dict[str, Any] = {"from": acct.address, "value": value}
         try:
             params["gas"] = gas or int(call.estimate_gas(params) * 1.2) + 10_000
@@ -139,7 +167,7 @@ class Chain:
             )
         except Exception as err:  # noqa: BLE001 - every failure is decoded or re-raised
             raise_decoded(err, self.w3)
-        return self.send_raw(tx, acct)
+        return self.send_raw(tx, acct, step)
 
     def send_many(
         self,
@@ -206,27 +234,29 @@ class Chain:
             raise ChainError(f"{len(errors)} of {len(raw)} batched transactions: {errors[0]}")
         return [reply["result"] for reply in replies]
 
-    def send_raw(self, tx: dict, acct: LocalAccount):
+    def send_raw(self, tx: dict, acct: LocalAccount, step: Step | None = None):
+        """Sign `tx`, journal it in `step` (if any), broadcast it and wait for its receipt."""
         tx.setdefault("chainId", self.chain_id)
+        if "maxFeePerGas" not in tx and "gasPrice" not in tx:
+            tx.update(self._fees())
         signed = acct.sign_transaction(tx)
+        if step is not None:
+            step.record_attempt(acct.address, _plain(tx), signed.raw_transaction, _hex(signed.hash))
         try:
-            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-            receipt = self.w3.eth.wait_for_transaction_receipt(
-                tx_hash, timeout=self.receipt_timeout, poll_latency=0.05
-            )
-        except TimeExhausted as err:
-            raise ChainError(
-                f"transaction {signed.hash.hex()} not mined within {self.receipt_timeout:.0f}s; "
-                "re-run the command to check whether it landed"
-            ) from err
-        except Exception as err:  # noqa: BLE001
+            self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        except Exception as err:  # noqa: BLE001 - refused by the node: it will never land
+            if step is not None:
+                step.mark("lost")
             raise_decoded(err, self.w3)
-        if receipt["status"] != 1:
-            raise ChainError(f"transaction {receipt['transactionHash'].hex()} reverted")
-        return receipt
+        return self._await(tx, acct, step, [_hex(signed.hash)])
 
     def transfer(self, sender: str | LocalAccount, to: str, value: int):
         acct = self.account(sender)
+        step = self._step("transfer")
+        if step is not None and step.exists():
+            receipt = self._resume(step, acct)
+            if receipt is not None:
+                return receipt
         tx = {
             "from": acct.address,
             "to": Web3.to_checksum_address(to),
@@ -235,7 +265,139 @@ class Chain:
             "nonce": self.w3.eth.get_transaction_count(acct.address, "pending"),
             **self._fees(),
         }
-        return self.send_raw(tx, acct)
+        return self.send_raw(tx, acct, step)
+
+    # -- exactly once: waiting, resuming, replacing ------------------------------------
+
+    def _step(self, label: str) -> Step | None:
+        intent = intents.current()
+        return intent.step(self, label) if intent is not None else None
+
+    def _receipt_of(self, hashes: list[str]):
+        for tx_hash in hashes:
+            try:
+                return self.w3.eth.get_transaction_receipt(tx_hash)
+            except TransactionNotFound:
+                continue
+        return None
+
+    def _await(
+        self,
+        tx: dict,
+        acct: LocalAccount,
+        step: Step | None,
+        hashes: list[str],
+        *,
+        reused: bool = False,
+    ):
+        """Wait for any of `hashes` (one nonce) to be mined; replace it with a higher fee after
+        `bump_after` seconds; give up with a re-run hint after `receipt_timeout`."""
+        started = last_sent = time.monotonic()
+        poll = 0.02
+        while True:
+            receipt = self._receipt_of(hashes)
+            if receipt is not None:
+                return self._finish(receipt, step, reused=reused)
+            now = time.monotonic()
+            if now - started >= self.receipt_timeout:
+                raise ChainError(
+                    f"transaction {hashes[-1]} (nonce {tx['nonce']}) not mined within "
+                    f"{self.receipt_timeout:.0f}s; it is journaled: re-run the same command to "
+                    "keep waiting for it (`tradelane --bump-fee …` replaces it with a higher fee "
+                    "under the same nonce), never a second transaction"
+                )
+            if now - last_sent >= self.bump_after:
+                tx, new_hash = self._bump(tx, acct, step)
+                hashes.append(new_hash)
+                last_sent = now
+            time.sleep(poll)
+            poll = min(poll * 1.5, 0.5)
+
+    def _bump(self, tx: dict, acct: LocalAccount, step: Step | None) -> tuple[dict, str]:
+        """The same transaction under the same nonce with fees raised by a quarter (nodes
+        replace a pending transaction only for at least 10 % more), journaled first."""
+        fresh = self._fees()
+        tip = max(-(-int(tx["maxPriorityFeePerGas"]) * 5 // 4), fresh["maxPriorityFeePerGas"])
+        cap = max(-(-int(tx["maxFeePerGas"]) * 5 // 4), fresh["maxFeePerGas"], tip)
+        tx = {**tx, "maxFeePerGas": cap, "maxPriorityFeePerGas": tip}
+        signed = acct.sign_transaction(tx)
+        if step is not None:
+            step.record_attempt(acct.address, _plain(tx), signed.raw_transaction, _hex(signed.hash))
+        try:
+            self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        except Exception as err:  # noqa: BLE001 - e.g. mined meanwhile: the wait finds it
+            if "nonce too low" not in str(err).lower():
+                raise_decoded(err, self.w3)
+        return tx, _hex(signed.hash)
+
+    def _finish(self, receipt, step: Step | None, *, reused: bool = False):
+        ok = receipt["status"] == 1
+        if step is not None:
+            block = self.w3.eth.get_block(receipt["blockNumber"])
+            step.mark(
+                "mined" if ok else "reverted",
+                hash=_hex(receipt["transactionHash"]),
+                block=receipt["blockNumber"],
+                index=receipt["transactionIndex"],
+                block_time=int(block["timestamp"]),
+                wall_time=time.time(),
+            )
+        if not ok:
+            raise ChainError(
+                f"transaction {_hex(receipt['transactionHash'])} reverted on chain; nothing "
+                "changed. Check the shipment with `tradelane status` and run the command again"
+            )
+        return AttributeDict({**receipt, "reused": True}) if reused else receipt
+
+    def _resume(self, step: Step, acct: LocalAccount):
+        """Finish the transaction an earlier run journaled for `step`: its receipt if mined
+        (awaited if pending, re-broadcast if the node does not know it); None when it can
+        never land, so that the caller sends it anew."""
+        step.lock()
+        data = step.load()
+        if data.get("state") in ("reverted", "lost"):
+            return None
+        hashes = [a["hash"] for a in data["attempts"]]
+        receipt = self._receipt_of(hashes)
+        if receipt is None and self._nonce_taken(acct.address, data["nonce"]):
+            receipt = self._receipt_of(hashes)  # it may have landed a moment ago
+            if receipt is None:
+                step.mark("lost")
+                intents.note(
+                    f"the transaction an earlier run journaled ({hashes[-1]}, nonce "
+                    f"{data['nonce']}) is not on this chain and never can be (another "
+                    "transaction took its nonce); it was sent anew"
+                )
+                return None
+        if receipt is not None:
+            if receipt["status"] != 1:
+                step.mark("reverted")
+                return None
+            return self._finish(receipt, step, reused=True)
+        tx = data["tx"]
+        if not any(self._known(h) for h in hashes):
+            intents.note(
+                f"the node did not know the transaction an earlier run journaled ({hashes[-1]}, "
+                f"nonce {data['nonce']}): re-broadcast from the journal"
+            )
+            with contextlib.suppress(Exception):  # "already known"/"nonce too low": awaited
+                self.w3.eth.send_raw_transaction(data["attempts"][-1]["raw"])
+        else:
+            intent = intents.current()
+            if intent is not None and intent.bump_now:
+                tx, new_hash = self._bump(tx, acct, step)
+                hashes.append(new_hash)
+        return self._await(tx, acct, step, hashes, reused=True)
+
+    def _nonce_taken(self, address: str, nonce: int) -> bool:
+        return self.w3.eth.get_transaction_count(address, "latest") > nonce
+
+    def _known(self, tx_hash: str) -> bool:
+        try:
+            self.w3.eth.get_transaction(tx_hash)
+        except TransactionNotFound:
+            return False
+        return True
 
     def _fees(self) -> dict:
         base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
@@ -260,7 +422,19 @@ class Chain:
         else:
             self.w3.provider.make_request("evm_increaseTime", [seconds])
             self.w3.provider.make_request("evm_mine", [])
+            from .deployments import remember_clock  # a restarted node keeps this offset
+
+            remember_clock(self, self.now())
         return self.now()
+
+
+def _hex(value) -> str:
+    return "0x" + bytes(value).hex() if not isinstance(value, str) else value
+
+
+def _plain(tx: dict) -> dict:
+    """`tx` as JSON: bytes as 0x hex, the rest as is (how the journal stores it)."""
+    return {k: _hex(v) if isinstance(v, bytes | bytearray) else v for k, v in tx.items()}
 
 
 def _embedded_web3() -> Web3:

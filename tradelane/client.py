@@ -80,6 +80,8 @@ class Tradelane:
         self.contract = at(chain, "Shipments", self.address)
         self.deployment = deployment or {"address": self.address, "block": 0}
         self.last_receipt: dict | None = None  # of the last `open_shipment`
+        # reads (status, shipments_of) come from here when set: tradelane.index.attach
+        self.index = None
 
     # -- finding the contract --------------------------------------------------------
 
@@ -96,7 +98,7 @@ class Tradelane:
         """Deploy unless this chain already runs these sources. Returns (client, deployed_now)."""
         sources = source_hash()
         if not force and not chain.is_embedded:
-            existing = deployments.load().get(str(chain.chain_id))
+            existing = deployments.existing(chain)
             if existing and existing.get("source_hash") == sources:
                 with contextlib.suppress(NotDeployedError):  # a fresh node: deploy again
                     return cls.attach(chain), False
@@ -416,6 +418,8 @@ class Tradelane:
     def shipments_of(self, party: str) -> list[int]:
         """Ids of shipments where `party` is the buyer or the seller."""
         address = self.chain.address(party)
+        if self.index is not None:
+            return self.index.shipments_of(address)
         ids: set[int] = set()
         for role in ("buyer", "seller"):
             logs = self.logs("ShipmentOpened", **{role: address})
@@ -425,17 +429,30 @@ class Tradelane:
     def token_info(self, token: str) -> tuple[str, int]:
         if int(token, 16) == 0:
             return "ETH", 18
+        known = self.index.token(token) if self.index is not None else None
+        if known:
+            return known
         erc20 = self.chain.w3.eth.contract(address=token, abi=ERC20_ABI)
         try:
-            return erc20.functions.symbol().call(), int(erc20.functions.decimals().call())
+            found = erc20.functions.symbol().call(), int(erc20.functions.decimals().call())
         except Exception:  # noqa: BLE001 - a token without metadata is still a token
             return token[:10], 0
+        if self.index is not None:
+            self.index.remember_token(token, *found)
+        return found
 
     def status(self, shipment_id: int, *, with_history: bool = True) -> ShipmentStatus:
-        """The buyer's view: state, legs planned vs actual, money, next milestone, proof."""
-        v = self.view(shipment_id)
-        now = self.chain.now()
-        events = self.history(shipment_id) if with_history else []
+        """The buyer's view: state, legs planned vs actual, money, next milestone, proof.
+
+        With an index attached, read from it as of its last block (no chain call); the hash
+        chain is then checked link by link up to the indexed head.
+        """
+        if self.index is not None:
+            v, events, now = self.index.snapshot(shipment_id, with_history=with_history)
+        else:
+            v = self.view(shipment_id)
+            now = self.chain.now()
+            events = self.history(shipment_id) if with_history else []
         verified, problem = (
             history.verify(self, shipment_id, events, v) if with_history else (False, "not checked")
         )

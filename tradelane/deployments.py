@@ -1,68 +1,116 @@
-"""Where the Shipments contract lives on each chain: a JSON file keyed by chain id.
+"""Where Tradelane keeps its files, and where the contract lives on each chain.
 
-The file is ``$TRADELANE_HOME/deployments.json`` (default ``./.tradelane``). Every
-command finds the contract through it; ``tradelane deploy`` writes it.
+The home is ``$TRADELANE_HOME`` if set, else ``$XDG_DATA_HOME/tradelane``, else
+``~/.tradelane``: the same folder from any working directory. A chain is named by its
+chain id AND its genesis block hash, so two local nodes that both say 31337 never share
+an entry: ``deployments.json`` maps ``<chain id>-<genesis>`` to the deployment, and
+``chains/<chain id>-<genesis>/`` holds the intent journal (`tradelane.intents`) and the
+clock record a restarted dev node resumes from (`tradelane.node.recover`).
 """
 
 from __future__ import annotations
 
-import json
 import os
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .chain import Chain
-from .errors import ChainError, NotDeployedError
+from .errors import ChainError, JournalError, NotDeployedError
+from .intents import read_json_strict, write_json
 
-__all__ = ["home", "deployments_file", "load", "record", "lookup"]
+if TYPE_CHECKING:
+    from .chain import Chain
+
+__all__ = [
+    "home",
+    "deployments_file",
+    "chain_key",
+    "chain_dir",
+    "load",
+    "record",
+    "existing",
+    "lookup",
+    "remember_clock",
+    "read_clock",
+]
 
 
 def home() -> Path:
-    return Path(os.environ.get("TRADELANE_HOME", ".tradelane"))
+    """The home folder (created on first use); a path that is not a usable folder is an error."""
+    given = os.environ.get("TRADELANE_HOME")
+    if given:
+        path, what = Path(given).expanduser(), f"TRADELANE_HOME={given}"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME")
+        path = Path(xdg) / "tradelane" if xdg else Path.home() / ".tradelane"
+        what = f"the Tradelane home {path}"
+    if path.exists() and not path.is_dir():
+        raise JournalError(f"{what} is a file, not a folder; point TRADELANE_HOME at a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise JournalError(
+            f"{what} cannot be created ({err.strerror}); point TRADELANE_HOME at a writable folder"
+        ) from err
+    if not os.access(path, os.W_OK):
+        raise JournalError(f"{what} is not writable; point TRADELANE_HOME at a writable folder")
+    return path.resolve()
 
 
 def deployments_file() -> Path:
     return home() / "deployments.json"
 
 
+def chain_key(chain: Chain) -> str:
+    """``<chain id>-<first 12 hex digits of the genesis block hash>``."""
+    return f"{chain.chain_id}-{chain.genesis_hash[2:14]}"
+
+
+def chain_dir(chain: Chain) -> Path:
+    return home() / "chains" / chain_key(chain)
+
+
 def load() -> dict[str, dict]:
     path = deployments_file()
     if not path.exists():
         return {}
-    try:
-        data = json.loads(path.read_text())
-    except json.JSONDecodeError as err:
-        raise ChainError(f"{path} is not valid JSON ({err.msg}); fix or delete it") from err
+    data = read_json_strict(path, "the deployments file")
     if not isinstance(data, dict):
-        raise ChainError(f"{path} should map chain ids to deployments; fix or delete it")
+        raise ChainError(f"{path} should map chains to deployments; fix or delete it")
     return data
 
 
 def record(chain: Chain, entry: dict) -> Path:
     """Store `entry` (address, block, compiler, source hash…) for the chain; atomic write."""
-    if chain.is_embedded:
-        return deployments_file()  # an embedded chain lives only as long as its process
-    data = load()
-    data[str(chain.chain_id)] = {"chain_id": chain.chain_id, **entry}
     path = deployments_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    tmp.replace(path)
+    if chain.is_embedded:
+        return path  # an embedded chain lives only as long as its process
+    data = load()
+    data[chain_key(chain)] = {"chain_id": chain.chain_id, "genesis": chain.genesis_hash, **entry}
+    write_json(path, data)
     return path
+
+
+def existing(chain: Chain) -> dict | None:
+    """The recorded deployment for this very chain (id and genesis), unchecked, or None."""
+    if chain.is_embedded:
+        return None
+    return load().get(chain_key(chain))
 
 
 def lookup(chain: Chain) -> dict:
     """The deployment on this chain, checked against the chain itself."""
-    entry = load().get(str(chain.chain_id))
+    entry = existing(chain)
     if entry is None:
         raise NotDeployedError(
-            f"Tradelane is not deployed on chain {chain.chain_id} (no entry in "
-            f"{deployments_file()}); run `tradelane deploy --rpc {chain.url}`"
+            f"Tradelane is not deployed on chain {chain.chain_id} with genesis "
+            f"{chain.genesis_hash[:14]}… (no entry in {deployments_file()}); run "
+            f"`tradelane deploy --rpc {chain.url}`"
         )
-    if entry.get("chain_id") != chain.chain_id:
+    if entry.get("chain_id") != chain.chain_id or entry.get("genesis") != chain.genesis_hash:
         raise ChainError(
-            f"{deployments_file()} says chain {entry.get('chain_id')} for key {chain.chain_id}; "
-            "fix or delete the file"
+            f"{deployments_file()} says chain {entry.get('chain_id')} for key "
+            f"{chain_key(chain)}; fix or delete the file"
         )
     if not chain.w3.eth.get_code(entry["address"]):
         raise NotDeployedError(
@@ -70,3 +118,30 @@ def lookup(chain: Chain) -> dict:
             f"run `tradelane deploy --rpc {chain.url}`"
         )
     return entry
+
+
+# -- the clock a restarted dev node resumes from --------------------------------------------
+
+
+def remember_clock(chain: Chain, block_time: int) -> None:
+    """Note the chain's latest block time and its offset from the wall clock."""
+    if chain.is_embedded:
+        return
+    path = chain_dir(chain) / "clock.json"
+    now = time.time()
+    known = read_clock(path)
+    write_json(
+        path,
+        {
+            "block_time": max(block_time, known.get("block_time", 0)),
+            "offset": block_time - now,
+            "wall_time": now,
+        },
+    )
+
+
+def read_clock(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    data = read_json_strict(path, "the clock record")
+    return data if isinstance(data, dict) else {}

@@ -35,6 +35,10 @@ class ContractRevert(TradelaneError):
         self.error_args = args
 
 
+class JournalError(TradelaneError):
+    """Raised when the intent journal or the home folder cannot be used as it is."""
+
+
 class InputError(TradelaneError, ValueError):
     """Raised when a user-supplied value is malformed; the message names the value."""
 

@@ -1,7 +1,9 @@
 """The pinned anvil dev node from node_modules: start, wait until it answers, stop.
 
 Used by `tradelane node`, the tests and the benchmarks alike. Its state file keeps
-the chain across restarts (anvil dumps it on a clean stop and every second).
+the chain across restarts (anvil dumps it on a clean stop and every second); `recover`
+makes a restarted node's clock monotonic and restores journaled transactions the state
+file lost (a kill -9 within a second of them).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import requests
 from .compiler import ROOT
 from .errors import ChainError, SetupError
 
-__all__ = ["ANVIL", "Anvil", "free_port", "CHAIN_ID"]
+__all__ = ["ANVIL", "Anvil", "free_port", "recover", "CHAIN_ID"]
 
 ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
 CHAIN_ID = 31337
@@ -130,3 +132,62 @@ class Anvil:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _rpc(url: str, method: str, *params):
+    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+    reply = requests.post(url, json=body, timeout=10).json()
+    if "error" in reply:
+        raise ChainError(f"the node at {url} refused {method}: {reply['error'].get('message')}")
+    return reply["result"]
+
+
+def recover(url: str) -> dict:
+    """Make a dev node restarted from its state file trustworthy again.
+
+    anvil writes its state once a second and forgets a clock moved by `evm_increaseTime`.
+    So, from what this home remembers of the chain (the intent journal and the clock record,
+    `tradelane.deployments.chain_dir`): the clock is set to no earlier than the latest block
+    anyone saw, keeping the last known offset from real time; then every journaled
+    transaction the state file lost is re-broadcast from its stored raw bytes, in the order
+    it was mined, so that what a command reported as done is on the chain again.
+    Returns {"clock": timestamp, "offset": seconds ahead of real time, "restored": n}.
+    """
+    from . import deployments, intents
+    from .chain import connect
+
+    chain = connect(url)
+    folder = deployments.chain_dir(chain)
+    steps = intents.all_steps(folder)
+    clock = deployments.read_clock(folder / "clock.json")
+    head = int(chain.w3.eth.get_block("latest")["timestamp"])
+    seen = [head, int(clock.get("block_time", 0))]
+    seen += [int(s.get("block_time", 0)) for _, s in steps]
+    readings = [(clock["wall_time"], clock["offset"])] if "wall_time" in clock else []
+    readings += [
+        (s["wall_time"], s["block_time"] - s["wall_time"]) for _, s in steps if "wall_time" in s
+    ]
+    offset = max(readings)[1] if readings else 0.0  # the latest reading
+    now = time.time()
+    target = int(max(max(seen) + 1, now + offset))
+    if target > now:
+        _rpc(url, "anvil_setTime", hex(target))
+    restored = 0
+    lost = [(p, s) for p, s in steps if s.get("state") in ("sent", "mined")]
+    lost = [
+        (p, s) for p, s in lost if chain._receipt_of([a["hash"] for a in s["attempts"]]) is None
+    ]
+    lost.sort(key=lambda ps: (ps[1].get("block", 2**62), ps[1].get("index", 0), ps[1]["nonce"]))
+    for path, step in lost:
+        with contextlib.suppress(Exception):  # its nonce taken meanwhile: it can never land
+            tx_hash = chain.w3.eth.send_raw_transaction(step["attempts"][-1]["raw"])
+            receipt = chain.w3.eth.wait_for_transaction_receipt(
+                tx_hash, timeout=30, poll_latency=0.05
+            )
+            restored += 1
+            intents.Step(path, step.get("label", path.stem)).mark(
+                "mined" if receipt["status"] == 1 else "reverted",
+                block=receipt["blockNumber"],
+                index=receipt["transactionIndex"],
+            )
+    return {"clock": target, "offset": round(max(0.0, target - now)), "restored": restored}

@@ -9,6 +9,7 @@ compiled contracts, then worded by `describe` when it knows the error.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cache
 from typing import NoReturn
 
@@ -25,6 +26,10 @@ CODES = ("GTIN", "LOAD", "DEPA", "ARRI", "DISC", "GTOT", "INSP", "RELS", "DROP")
 
 def _locode(raw: bytes) -> str:
     return raw.rstrip(b"\0").decode("ascii", "replace") or "-"
+
+
+def _date(ts: int) -> str:
+    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _role(raw: bytes) -> str:
@@ -63,15 +68,20 @@ ERROR_WORDS: dict[str, Callable[..., str]] = {
         f"milestone at {_locode(loc)} is in the wrong place: leg {leg} expects {_locode(exp)}"
     ),
     "TimeOutOfOrder": lambda sid, t, bound: (
-        f"event time {t} goes backwards or into the future (bound {bound}) on shipment {sid}"
+        f"event time {_date(t)} goes backwards or into the future (limit {_date(bound)}) on "
+        f"shipment {sid}; give --time between its last milestone and now"
     ),
     "NotCarrier": lambda sid, leg, signer, carrier: (
         f"{to_checksum_address(signer)} is not the carrier of leg {leg} of shipment {sid} "
         f"({to_checksum_address(carrier)} is; an attestation signed for another milestone "
         "number recovers to a stranger)"
     ),
-    "AttestationExpired": lambda deadline, now: f"attestation expired at {deadline} (now {now})",
-    "TooEarly": lambda sid, ready: f"too early for shipment {sid}: possible from {ready}",
+    "AttestationExpired": lambda deadline, now: (
+        f"attestation expired at {_date(deadline)} (now {_date(now)}); have the carrier sign again"
+    ),
+    "TooEarly": lambda sid, ready: (
+        f"too early for shipment {sid}: possible from {_date(ready)}; run it again then"
+    ),
     "SplitTooLarge": lambda to_buyer, held: f"split {to_buyer} exceeds the {held} held",
     "NothingToWithdraw": lambda payee, token: f"{payee} has nothing to withdraw in {token}",
     "EthTransferFailed": lambda to, amount: f"sending {amount} wei to {to} failed",

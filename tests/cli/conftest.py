@@ -74,6 +74,14 @@ def tl(anvil, deployed, env) -> Tradelane:
         os.environ.pop("TRADELANE_HOME", None)
 
 
+@pytest.fixture(scope="session")
+def chain_key(tl) -> str:
+    """The session anvil's key in deployments.json: chain id and genesis hash."""
+    from tradelane.deployments import chain_key
+
+    return chain_key(tl.chain)
+
+
 def encoded_route(tl: Tradelane, stops=("CNSHA", "SGSIN", "NLRTM"), carriers=None) -> EncodedRoute:
     """A committed-route argument built by hand: one leg per hop, 5 days each, from now+1d."""
     dev = dev_accounts()

@@ -53,14 +53,31 @@ def test_rpc_that_is_not_a_url(invoke):
     one_line_error(invoke("status", "1", "--rpc", "localhost", ok=False), "not an http(s)")
 
 
-def test_wrong_chain_id_in_the_deployments_file(invoke, tmp_path, deployed):
+def test_wrong_chain_id_in_the_deployments_file(invoke, tmp_path, deployed, chain_key):
     (tmp_path / "deployments.json").write_text(
-        json.dumps({"31337": {"chain_id": 5, "address": deployed, "block": 0}})
+        json.dumps({chain_key: {"chain_id": 5, "address": deployed, "block": 0}})
     )
 
     result = invoke("status", "1", extra_env={"TRADELANE_HOME": str(tmp_path)}, ok=False)
 
-    one_line_error(result, "says chain 5 for key 31337")
+    one_line_error(result, f"says chain 5 for key {chain_key}")
+
+
+def test_a_deployment_of_another_local_chain_with_the_same_id_is_not_used(
+    invoke, tmp_path, deployed, tl
+):
+    """Two local nodes both say 31337: the entry of one is never taken for the other."""
+    with Anvil() as other:
+        env = {"TRADELANE_HOME": str(tmp_path), "TRADELANE_RPC": other.url}
+        invoke("deploy", extra_env=env)
+        env_here = {"TRADELANE_HOME": str(tmp_path)}
+        here = invoke("deploy", "--json", extra_env=env_here)
+        again = invoke("deploy", "--json", extra_env=env)
+
+    recorded = json.loads((tmp_path / "deployments.json").read_text())
+    assert len(recorded) == 2 and {e["chain_id"] for e in recorded.values()} == {31337}
+    assert json.loads(here.stdout)["deployed_now"] is True
+    assert json.loads(again.stdout)["deployed_now"] is False
 
 
 def test_not_deployed_on_this_chain(invoke, tmp_path):
@@ -69,22 +86,30 @@ def test_not_deployed_on_this_chain(invoke, tmp_path):
     one_line_error(result, "not deployed on chain 31337", "tradelane deploy")
 
 
-def test_stale_deployment_after_a_fresh_node(invoke, tmp_path):
-    (tmp_path / "deployments.json").write_text(
-        json.dumps({"31337": {"chain_id": 31337, "address": "0x" + "12" * 20, "block": 0}})
-    )
+def test_stale_deployment_after_a_fresh_node(invoke, tmp_path, chain_key, tl):
+    entry = {"chain_id": 31337, "genesis": tl.chain.genesis_hash, "address": "0x" + "12" * 20}
+    (tmp_path / "deployments.json").write_text(json.dumps({chain_key: {**entry, "block": 0}}))
 
     result = invoke("status", "1", extra_env={"TRADELANE_HOME": str(tmp_path)}, ok=False)
 
     one_line_error(result, "no contract at", "a fresh node")
 
 
-def test_a_contract_of_another_version_is_refused_by_name(invoke, tmp_path, tl):
+def test_a_contract_of_another_version_is_refused_by_name(invoke, tmp_path, tl, chain_key):
     """A deployments entry pointing at code without this version's functions (a node state kept
     from an older Tradelane) fails at once, naming what is missing, not later with a bare revert."""
     other, _ = deploy(tl.chain, "MockToken", "Stable", "USD")
     (tmp_path / "deployments.json").write_text(
-        json.dumps({"31337": {"chain_id": 31337, "address": other.address, "block": 0}})
+        json.dumps(
+            {
+                chain_key: {
+                    "chain_id": 31337,
+                    "genesis": tl.chain.genesis_hash,
+                    "address": other.address,
+                    "block": 0,
+                }
+            }
+        )
     )
 
     result = invoke("status", "1", extra_env={"TRADELANE_HOME": str(tmp_path)}, ok=False)
@@ -175,7 +200,9 @@ def test_malformed_attestation_files(invoke, tmp_path, routed):
     one_line_error(invoke("relay", bad_sig, ok=False), "malleable (high s)")
 
 
-def test_tampered_attestation_is_refused_by_the_contract(invoke, tmp_path, routed):
+def test_tampered_attestation_is_refused_before_sending_and_by_the_contract(
+    invoke, tmp_path, routed
+):
     sid = routed()
     path = tmp_path / "gtin.json"
     invoke("milestone", sid, "GTIN", "--sign-only", path)
@@ -183,6 +210,11 @@ def test_tampered_attestation_is_refused_by_the_contract(invoke, tmp_path, route
     data["milestone"]["code"] = "LOAD"  # the signature no longer covers what is claimed
     path.write_text(json.dumps(data))
 
+    one_line_error(invoke("relay", path, ok=False), "gtin.json was changed after it was signed")
+    from tradelane.attest import recover_signer
+
+    data["signer"] = recover_signer(data)  # hide the edit: now only the contract can tell
+    path.write_text(json.dumps(data))
     one_line_error(invoke("relay", path, ok=False), "is not the carrier of leg 0")
 
 
@@ -271,10 +303,22 @@ def token(tl) -> str:
     return erc20.address
 
 
-def test_insufficient_token_balance(invoke, token):
-    result = invoke("ship", "CNSHA", "NLRTM", "--token", token, "--amount", "7", "--new", ok=False)
+def test_insufficient_token_balance_and_supply(invoke, token, tl):
+    ship = ["ship", "CNSHA", "NLRTM", "--token", token, "--amount", "7", "--new"]
+    beyond_supply = invoke(*ship, ok=False)
+    erc20 = tl.chain.w3.eth.contract(address=token, abi=deploy_abi(tl))
+    tl.chain.send(erc20.functions.mint(tl.chain.address("outsider"), 10 * 10**18), "deployer")
+    beyond_balance = invoke(*ship, ok=False)
 
-    one_line_error(result, "token balance", "is below")
+    one_line_error(beyond_supply, "--amount 7 is more than all 5 TUSD that exist")
+    one_line_error(beyond_balance, "token balance", "holds 5 TUSD, which is below the 7 TUSD")
+    assert erc20.functions.allowance(tl.chain.address("buyer"), tl.address).call() == 0
+
+
+def deploy_abi(tl):
+    from tradelane.contracts import artifact
+
+    return artifact("MockToken").abi
 
 
 def test_erc20_escrow_is_approved_and_funded_by_ship(invoke, tl, token):

@@ -12,7 +12,7 @@ pytest.importorskip("tradelane.cli", reason="the CLI package does not import yet
 import tradelane.cli.trace as trace_cli  # noqa: E402
 from tradelane.cli import cli  # noqa: E402
 
-COMMANDS = ("label", "trace", "export", "verify")
+COMMANDS = ("label", "trace", "references", "export", "verify")
 
 
 @pytest.fixture
@@ -96,3 +96,22 @@ def test_bad_input_is_one_clear_line_and_nonzero_exit(run, tmp_path, tl, args, m
     assert "Traceback" not in result.output
     if args[0] != "verify" or "--rpc" not in args:
         assert len(lines) == 1, result.output
+
+
+def test_references_are_set_shown_and_checked(tl, run, tmp_path):
+    b = build(tl, "no_items_routed")
+    good, bad = tmp_path / "refs.json", tmp_path / "bad.json"
+    good.write_text(json.dumps({"containers": ["CSQU3054383"], "bill_of_lading": "MAEU1"}))
+    bad.write_text(json.dumps({"containers": ["CSQU3054384"]}))
+
+    assert "no references" in run("references", b.sid).output
+    assert run("references", b.sid, good).exit_code == 0
+    shown = run("references", b.sid, "--json")
+    refused = run("references", b.sid, bad)
+
+    assert json.loads(shown.output)["containers"] == [{"number": "CSQU3054383", "iso_code": None}]
+    assert refused.exit_code == 1
+    assert refused.output.strip().splitlines() == [
+        "error: container number 'CSQU3054384' has check digit 4, expected 3"
+    ]
+    assert json.loads(run("references", b.sid, "--json").output)["bill_of_lading"] == "MAEU1"

@@ -67,9 +67,9 @@ def test_serial_with_reserved_characters_is_percent_encoded():
     [
         ("(01)09506000134353(21)X", "GTIN '09506000134353' has check digit 3, expected 2"),
         ("106141411234567898", "SSCC '106141411234567898' has check digit 8, expected 7"),
-        ("https://id.gs1.org/01/09506000134352", "needs /21/SERIAL"),
+        ("https://id.gs1.org/01/09506000134352", "needs a serial number (21)"),
         ("hello", "'hello' is not a trace code"),
-        ("(01)09506000134352(21)" + "x" * 21, "serial"),
+        ("(01)09506000134352(21)" + "x" * 21, "AI (21)"),
     ],
 )
 def test_bad_codes_raise_one_clear_line(code, message):

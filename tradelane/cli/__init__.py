@@ -7,11 +7,14 @@ import importlib
 from . import (  # noqa: F401  (each registers its commands)
     chain_cmds,
     demo,
+    index,
+    lanes,
     milestones,
     parties,
     route,
     settle,
     ship,
+    simulate,
     status,
 )
 from .app import cli

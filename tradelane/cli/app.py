@@ -1,16 +1,23 @@
-"""The `tradelane` click group: one place that turns library errors into one-line messages."""
+"""The `tradelane` click group: one place that turns library errors into one-line messages,
+and opens the intent (`tradelane.intents`) under which every command's transactions are
+journaled, so that any command — present or future — is safe to re-run."""
 
 from __future__ import annotations
 
 import os
 import sys
+import uuid
 
 import click
 
-from .. import __version__
+from .. import __version__, intents
 from ..errors import TradelaneError
 
 DEBUG_ENV = "TRADELANE_DEBUG"
+# Arguments that change how a command reports or where it connects, not what it means.
+NOT_INTENT = frozenset({"as_json", "rpc", "yes"})
+# Commands whose every run is meant as a new one (the demo shows a new lifecycle each time).
+FRESH = frozenset({"demo"})
 
 
 def _one_line(err: BaseException) -> str:
@@ -26,34 +33,98 @@ def _one_line(err: BaseException) -> str:
     return " ".join(str(err).split())  # pragma: no cover - raise_decoded always raises
 
 
+def _fail(message: str, code: int = 1):
+    click.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+class _Command(click.Command):
+    """A command run as one intent: its transactions are journaled and resumed on a re-run."""
+
+    def invoke(self, ctx: click.Context):
+        root = ctx.find_root().params
+        name = ctx.command_path.split(" ", 1)[-1]
+        key = root.get("intent") or [
+            name,
+            {k: v for k, v in sorted(ctx.params.items()) if k not in NOT_INTENT},
+        ]
+        if name in FRESH and not root.get("intent"):
+            key = [name, uuid.uuid4().hex]
+        with intents.active("tradelane", key, bump_now=bool(root.get("bump_fee"))) as intent:
+            try:
+                return super().invoke(ctx)
+            finally:
+                for note in intent.notes:
+                    click.echo(f"note: {note}", err=True)
+
+
 class _Group(click.Group):
     """A click group whose commands report failures as one line and exit 1.
 
-    Set ``TRADELANE_DEBUG=1`` to see the traceback of an unexpected error instead.
+    Usage errors too are one ``error:`` line with exit 1 (click's own would be several lines
+    and exit 2). Set ``TRADELANE_DEBUG=1`` to see the traceback of an unexpected error.
     """
+
+    command_class = _Command
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as err:
+            where = f" (see `{err.ctx.command_path} --help`)" if err.ctx else ""
+            _fail(f"{err.format_message()}{where}")
+        except click.ClickException as err:
+            _fail(err.format_message())
+        except click.Abort:
+            _fail("stopped at a prompt; nothing was sent. Answer the prompt, or pass the value "
+                  "as an option or environment variable", 1)  # fmt: skip
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except TradelaneError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(1)
+            _fail(str(err))
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            click.echo(
+                "interrupted; whatever was sent is journaled: run the same command again to "
+                "finish it",
+                err=True,
+            )
             sys.exit(130)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as err:  # noqa: BLE001 - a CLI never ends in a traceback
             if os.environ.get(DEBUG_ENV):
                 raise
-            click.echo(f"error: {_one_line(err)}", err=True)
-            sys.exit(1)
+            _fail(_one_line(err))
+
+
+_Group.group_class = _Group
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tradelane")
-def cli() -> None:
+@click.option(
+    "--intent",
+    metavar="KEY",
+    default=None,
+    envvar="TRADELANE_INTENT",
+    help="Name what this run means (an idempotency key): a re-run with the same KEY finishes "
+    "it and never sends it twice [default: the command and its arguments].",
+)
+@click.option(
+    "--bump-fee",
+    is_flag=True,
+    help="If this command's transaction from an earlier run is still pending, replace it now "
+    "with a higher fee under the same nonce.",
+)
+def cli(intent: str | None, bump_fee: bool) -> None:
     """Tradelane: escrowed shipments with committed routes and signed milestones.
+
+    Every command that sends is safe to run again: its transactions are journaled before
+    they are broadcast, and a re-run finishes them instead of sending twice.
 
     \b
     Example:

@@ -11,7 +11,8 @@ from rich.table import Table
 from .. import deployments
 from ..chain import dev_accounts
 from ..client import Tradelane
-from ..node import Anvil
+from ..errors import InputError
+from ..node import Anvil, recover
 from .app import cli
 from .options import (
     account_option,
@@ -23,10 +24,11 @@ from .options import (
     rpc_option,
     signer,
     spinner,
+    when,
 )
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--port", default=8545, show_default=True, help="Port on 127.0.0.1.")
 @click.option(
     "--state",
@@ -35,18 +37,27 @@ from .options import (
     help="State file kept across restarts [default: $TRADELANE_HOME/anvil-state.json].",
 )
 @click.option("--fresh", is_flag=True, help="Delete the state file first: start a new chain.")
-def node(port: int, state: Path | None, fresh: bool) -> None:
+@click.pass_context
+def node(ctx: click.Context, port: int, state: Path | None, fresh: bool) -> None:
     """Run the pinned anvil dev node on 127.0.0.1 until Ctrl-C.
 
     The chain is saved to the state file every second and on a clean stop, so a
-    restart continues where it left off (deployments included).
+    restart continues where it left off (deployments included). On a restart the clock
+    resumes no earlier than the last block seen (keeping a moved clock's offset), and
+    transactions a command journaled in this home that the state file lost (a kill -9
+    within a second of them) are sent again from the journal.
 
     \b
     Example:
       tradelane node --port 8545
       tradelane node --fresh
+      tradelane node advance 7d      # dev only: move the running node's clock
     """
+    if ctx.invoked_subcommand is not None:
+        return
     state = state or deployments.home() / "anvil-state.json"
+    if state.exists() and state.is_dir():
+        raise InputError(f"--state {state} is a folder; give a file path")
     if fresh and state.exists():
         state.unlink()
     resumed = state.exists()
@@ -58,6 +69,13 @@ def node(port: int, state: Path | None, fresh: bool) -> None:
             f"anvil listening at [bold]{anvil.url}[/] (chain 31337), "
             f"{'resumed from' if resumed else 'saving to'} {state}"
         )
+        if resumed:
+            restored = recover(anvil.url)
+            console.print(
+                f"clock at {when(restored['clock'])} UTC "
+                f"({_ahead(restored['offset'])}); {restored['restored']} journaled "
+                "transaction(s) the state file had lost were sent again"
+            )
         table = Table("account", "address", title="dev accounts (10 000 ETH each on a new chain)")
         for name, acct in dev_accounts().items():
             table.add_row(name, acct.address)
@@ -72,6 +90,64 @@ def node(port: int, state: Path | None, fresh: bool) -> None:
     finally:
         anvil.stop()
     console.print(f"anvil stopped; state saved in {state}")
+
+
+def _ahead(seconds: float) -> str:
+    if seconds < 60:
+        return "real time"
+    days, rest = divmod(int(seconds), 86_400)
+    return f"{days} d {rest // 3600} h ahead of real time"
+
+
+def parse_duration(text: str) -> int:
+    """'7d', '12h', '30m', '90s' or '1d12h' -> seconds."""
+    scale = {"w": 7 * 86_400, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
+    value = text.strip().lower()
+    total, number = 0, ""
+    for ch in value:
+        if ch.isdigit():
+            number += ch
+        elif ch in scale and number:
+            total, number = total + int(number) * scale[ch], ""
+        else:
+            break
+    else:
+        if not number and total > 0:
+            return total
+    raise InputError(f"duration '{text}' is not like 7d, 12h, 30m, 90s or 1d12h; give one of those")
+
+
+@node.command()
+@click.argument("duration")
+@rpc_option
+@json_option
+def advance(duration: str, rpc: str | None, as_json: bool) -> None:
+    """Dev chains only: move the node's clock forward by DURATION and mine a block.
+
+    For trying refunds, grace periods and dispute timeouts without waiting. Each run
+    moves the clock again. A restarted `tradelane node` keeps the moved clock.
+
+    \b
+    Example:
+      tradelane node advance 7d
+      tradelane node advance 36h --rpc http://127.0.0.1:8545
+    """
+    seconds = parse_duration(duration)
+    chain = open_chain(rpc)
+    if not chain.is_dev or chain.is_embedded:
+        where = "an in-process chain" if chain.is_embedded else f"chain {chain.chain_id}"
+        raise InputError(
+            f"`node advance` moves a dev node's clock; {where} is not one. Use --rpc with "
+            "the URL of a `tradelane node`"
+        )
+    before = chain.now()
+    after = chain.advance(seconds)
+    if as_json:
+        print_json({"before": before, "after": after, "advanced": after - before})
+        return
+    out().print(
+        f"clock moved from {when(before)} to {when(after)} UTC (block {chain.w3.eth.block_number})"
+    )
 
 
 @cli.command()

@@ -47,6 +47,26 @@ def _already_recorded(tl: Tradelane, m: Milestone):
     return None
 
 
+def _check_actual_time(tl: Tradelane, m: Milestone, text: str, now: int) -> None:
+    """An actual (ACT) event happened: not before the shipment opened, its last recorded
+    milestone, nor after the chain's time now. The contract would keep it for good."""
+    v = tl.view(m.shipment_id)
+    floor, why = v["openedAt"], "the shipment opened"
+    if v["lastEventTime"] > floor:
+        floor, why = v["lastEventTime"], "its last recorded milestone"
+    if m.event_time < floor:
+        raise InputError(
+            f"--time {text} ({when(m.event_time)} UTC) is before {why} ({when(floor)} UTC); an "
+            "actual milestone cannot have happened then: give the time it happened"
+        )
+    if m.event_time > now:
+        raise InputError(
+            f"--time {text} ({when(m.event_time)} UTC) is later than the chain's time now "
+            f"({when(now)} UTC); report an actual milestone once it happened, or use "
+            "--classifier EST for an estimate"
+        )
+
+
 def _carrier_signer(tl: Tradelane, account: str | None, carrier: str):
     if account:
         return signer(tl.chain, account, role="carrier")
@@ -107,15 +127,24 @@ def milestone(
       tradelane milestone 1 ARRI --at SGSIN --time 2026-03-01T08:00Z
       tradelane milestone 1 DEPA --leg 1 --sign-only depa-1.json
     """
+    code_ = _enum(Code, code, "code")
+    classifier_ = _enum(Classifier, classifier, "classifier")
+    if sign_only and not sign_only.parent.is_dir():
+        raise InputError(f"--sign-only {sign_only}: folder {sign_only.parent} does not exist")
+    if nonce is not None and nonce < 0:
+        raise InputError(f"--nonce {nonce} must be 0 or more (the milestone's place in history)")
     tl = open_client(rpc)
+    now = tl.chain.now()
     m, carrier = tl.milestone_for(
         shipment_id,
-        _enum(Code, code, "code"),
+        code_,
         leg=leg,
         location=at,
-        event_time=parse_time(time, tl.chain.now()) if time else None,
-        classifier=_enum(Classifier, classifier, "classifier"),
+        event_time=parse_time(time, now) if time else None,
+        classifier=classifier_,
     )
+    if m.classifier == Classifier.ACT and time:
+        _check_actual_time(tl, m, time, now)
     acct = _carrier_signer(tl, account, carrier)
     if sign_only:
         attestation = tl.sign(acct, m, nonce=nonce)
@@ -195,6 +224,13 @@ def relay(files: tuple[Path, ...], rpc: str | None, account: str, as_json: bool)
       tradelane relay depa-0.json arri-0.json --account relayer
     """
     loaded = [attest.load_attestation(f) for f in files]
+    for path, a in zip(files, loaded, strict=True):
+        recovered = attest.recover_signer(a)
+        if a.get("signer") and recovered.lower() != str(a["signer"]).lower():
+            raise InputError(
+                f"attestation {path} was changed after it was signed: its signature is by "
+                f"{recovered}, not by {a['signer']} it names; have the carrier sign it again"
+            )
     tl = open_client(rpc)
     sender = signer(tl.chain, account, role="relayer")
     todo, done = pending_attestations(tl, loaded)

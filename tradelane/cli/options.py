@@ -45,6 +45,7 @@ __all__ = [
 
 PASSWORD_ENV = "TRADELANE_PASSWORD"
 TIMEOUT_ENV = "TRADELANE_RECEIPT_TIMEOUT"
+BUMP_ENV = "TRADELANE_BUMP_AFTER"
 
 
 def rpc_option(fn: Callable) -> Callable:
@@ -83,12 +84,16 @@ def json_option(fn: Callable) -> Callable:
 
 def open_chain(rpc: str | None) -> Chain:
     chain = connect(rpc)
-    timeout = os.environ.get(TIMEOUT_ENV)
-    if timeout:
-        try:
-            chain.receipt_timeout = float(timeout)
-        except ValueError as err:
-            raise InputError(f"${TIMEOUT_ENV}={timeout!r} is not a number of seconds") from err
+    for env, attr in ((TIMEOUT_ENV, "receipt_timeout"), (BUMP_ENV, "bump_after")):
+        value = os.environ.get(env)
+        if value:
+            try:
+                seconds = float(value)
+            except ValueError:
+                seconds = -1.0
+            if not seconds > 0:
+                raise InputError(f"${env}={value!r} is not a positive number of seconds")
+            setattr(chain, attr, seconds)
     return chain
 
 
@@ -123,6 +128,13 @@ def load_keystore(path: Path) -> LocalAccount:
     if not isinstance(keystore, dict) or "crypto" not in {k.lower() for k in keystore}:
         raise InputError(f"{path} is not an encrypted keystore (no 'crypto' section)")
     password = os.environ.get(PASSWORD_ENV)
+    if password is None and not sys.stdin.isatty():  # piped in, one line
+        password = sys.stdin.readline().rstrip("\r\n") or None
+        if password is None:
+            raise InputError(
+                f"keystore {path} needs its password and there is no terminal to ask on; "
+                f"set ${PASSWORD_ENV} or pipe it in"
+            )
     if password is None:
         password = click.prompt(f"Password for {path.name}", hide_input=True, err=True)
     try:
@@ -245,4 +257,5 @@ def tx_row(label: str, receipt: dict) -> dict:
         "tx": "0x" + receipt["transactionHash"].hex().removeprefix("0x"),
         "block": receipt["blockNumber"],
         "gas": receipt["gasUsed"],
+        "earlier_run": bool(receipt.get("reused")),
     }

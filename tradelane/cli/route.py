@@ -42,7 +42,8 @@ def routing_options(f: Callable) -> Callable:
             default="cost",
             show_default=True,
             metavar="OBJ",
-            help="cost | time | co2 | distance, or a weighted mix like cost=0.7,time=0.3.",
+            help="cost | time | co2 | distance, or a weighted mix like cost=0.7,time=0.3; "
+            "on-time (with --deadline): by the chance of arriving in time, from the index.",
         ),
         click.option(
             "--alternatives",
@@ -224,6 +225,10 @@ def route(origin: str, destination: str, as_json: bool, **opts) -> None:
     """
     network = load_network_option(opts.get("network_file"), bool(opts.get("network_only")))
     query = query_from_options(**opts)
+    if query["objective"] == "on-time":  # ranked by P(arrival by --deadline): analytics
+        from .lanes import print_on_time_routes
+
+        return print_on_time_routes(network, origin, destination, query, as_json)
     try:
         routes = routing.propose(network, origin, destination, **query)
     except routing.RoutingError as err:

@@ -6,16 +6,20 @@ leads to, nothing is sent and the command says so.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import click
+from web3.logs import DISCARD
 
+from .. import intents
 from ..client import ETH, Tradelane
 from ..errors import InputError
 from ..model import State
 from .app import cli
 from .options import (
     account_option,
+    err_console,
     format_amount,
     json_option,
     open_client,
@@ -29,6 +33,20 @@ from .options import (
 )
 
 
+def ask(what: str, *, yes: bool, as_json: bool, refuse_unattended: str | None = None) -> None:
+    """Show what will move; ask when a person is at the terminal (``--yes`` skips the
+    question). `refuse_unattended`: a reason to refuse without a terminal unless ``--yes``."""
+    unattended = not yes and not sys.stdin.isatty()
+    if unattended and refuse_unattended:
+        raise InputError(f"{refuse_unattended}; nothing sent. Pass --yes to do it anyway")
+    if not as_json:
+        err_console().print(what)
+    if yes or unattended:
+        return
+    if not click.confirm("go ahead?", default=False, err=True):
+        raise InputError("not confirmed; nothing sent")
+
+
 def _act(
     shipment_id: int,
     rpc: str | None,
@@ -37,12 +55,25 @@ def _act(
     action: str,
     done: State,
     send: Callable[[Tradelane, object], dict],
+    preview: Callable[[Tradelane, dict], tuple[str, str | None] | None] | None = None,
+    yes: bool = False,
 ) -> None:
     tl = open_client(rpc)
     acct = signer(tl.chain, account)
-    before = State(tl.view(shipment_id)["state"])
+    v = tl.view(shipment_id)
+    before = State(v["state"])
     row = None
     if before != done:
+        role = {"confirm delivery": "buyer", "cancel": "seller", "resolve dispute": "arbiter"}
+        party = role.get(action)
+        if party and v[party] != acct.address:
+            raise InputError(
+                f"{acct.address} is not the {party} of shipment {shipment_id} (the {party} is "
+                f"{v[party]}); pass --account with the {party}'s account"
+            )
+        shown = preview(tl, v) if preview else None
+        if shown:
+            ask(shown[0], yes=yes, as_json=as_json, refuse_unattended=shown[1])
         with spinner(f"{action}…", quiet=as_json):
             row = tx_row(action, send(tl, acct))
     v = tl.view(shipment_id)
@@ -51,7 +82,7 @@ def _act(
         "shipment_id": shipment_id,
         "action": action,
         "state": State(v["state"]).label,
-        "already_done": row is None,
+        "already_done": row is None or row["earlier_run"],
         "held": str(v["held"]),
         "released": str(v["released"]),
         "refunded": str(v["refunded"]),
@@ -64,9 +95,10 @@ def _act(
     if row is None:
         console.print(f"shipment {shipment_id} is already {done.label}; nothing sent")
     else:
+        by = " by an earlier run of this command; nothing sent now" if row["earlier_run"] else ""
         console.print(
             f"{action}: shipment {shipment_id} is now [bold]{result['state']}[/] "
-            f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']})"
+            f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']}{by})"
         )
     console.print(
         "  held "
@@ -79,6 +111,29 @@ def _act(
     )
 
 
+def _money(tl: Tradelane, v: dict, amount: int) -> str:
+    symbol, decimals = tl.token_info(v["token"])
+    return format_amount(amount, decimals, symbol)
+
+
+def _confirm_preview(tl: Tradelane, v: dict) -> tuple[str, str | None]:
+    held = _money(tl, v, v["held"])
+    text = f"confirming credits the {held} still held to the seller {v['seller']}"
+    legs = v["legs"]
+    arrived = State(v["state"]) == State.DELIVERED or (
+        legs and v["currentLeg"] == len(legs) - 1 and v["legPhase"] == 2
+    )
+    if arrived:
+        return text, None
+    where = f"leg {v['currentLeg']} of {len(legs)}" if legs else "no route yet"
+    warning = (
+        f"the goods have not arrived: the final leg has no ARRI yet ({where}); confirming now "
+        "pays the seller while the goods are still under way"
+    )
+    return f"{text}. Warning: {warning}", warning
+
+
+YES = click.option("--yes", "-y", is_flag=True, help="Do not ask before moving money.")
 SHIPMENT = click.argument("shipment_id", metavar="SHIPMENT", type=int)
 
 
@@ -86,9 +141,13 @@ SHIPMENT = click.argument("shipment_id", metavar="SHIPMENT", type=int)
 @SHIPMENT
 @rpc_option
 @account_option("buyer", "confirms (the buyer)")
+@YES
 @json_option
-def confirm(shipment_id: int, rpc: str | None, account: str, as_json: bool) -> None:
+def confirm(shipment_id: int, rpc: str | None, account: str, yes: bool, as_json: bool) -> None:
     """Buyer confirms delivery: everything still held is credited to the seller.
+
+    Shows what will move and asks first on a terminal. Before the final leg arrived it
+    says so, and without a terminal it refuses unless --yes.
 
     \b
     Example:
@@ -102,6 +161,8 @@ def confirm(shipment_id: int, rpc: str | None, account: str, as_json: bool) -> N
         "confirm delivery",
         State.COMPLETED,
         lambda tl, a: tl.confirm(a, shipment_id),
+        _confirm_preview,
+        yes,
     )
 
 
@@ -155,9 +216,12 @@ def refund(shipment_id: int, rpc: str | None, account: str, as_json: bool) -> No
 @SHIPMENT
 @rpc_option
 @account_option("seller", "cancels (the seller)")
+@YES
 @json_option
-def cancel(shipment_id: int, rpc: str | None, account: str, as_json: bool) -> None:
+def cancel(shipment_id: int, rpc: str | None, account: str, yes: bool, as_json: bool) -> None:
     """Seller gives up the shipment: everything held goes back to the buyer.
+
+    Shows what will move and asks first on a terminal (--yes skips the question).
 
     \b
     Example:
@@ -171,6 +235,8 @@ def cancel(shipment_id: int, rpc: str | None, account: str, as_json: bool) -> No
         "cancel",
         State.REFUNDED,
         lambda tl, a: tl.cancel(a, shipment_id),
+        lambda tl, v: (f"cancelling returns {_money(tl, v, v['held'])} to the buyer", None),
+        yes,
     )
 
 
@@ -206,17 +272,21 @@ def dispute(shipment_id: int, rpc: str | None, account: str, as_json: bool) -> N
 )
 @rpc_option
 @account_option("arbiter", "decides (the arbiter)")
+@YES
 @json_option
-def resolve(shipment_id: int, to_buyer: str, rpc: str | None, account: str, as_json: bool) -> None:
+def resolve(
+    shipment_id: int, to_buyer: str, rpc: str | None, account: str, yes: bool, as_json: bool
+) -> None:
     """Arbiter splits what is held: --to-buyer back to the buyer, the rest to the seller.
+
+    Shows the split and asks first on a terminal (--yes skips the question).
 
     \b
     Example:
       tradelane resolve 1 --to-buyer 40% --account arbiter
     """
 
-    def send(tl: Tradelane, acct) -> dict:
-        v = tl.view(shipment_id)
+    def split(tl: Tradelane, v: dict) -> int:
         value = to_buyer.strip()
         if value.endswith("%"):
             try:
@@ -230,9 +300,25 @@ def resolve(shipment_id: int, to_buyer: str, rpc: str | None, account: str, as_j
             amount = 0
         else:
             amount = parse_amount(value, tl.token_info(v["token"])[1])
-        return tl.resolve(acct, shipment_id, amount)
+        if amount > v["held"]:
+            raise InputError(
+                f"--to-buyer {to_buyer} is more than the {_money(tl, v, v['held'])} held; give "
+                "at most that (or a share such as 40%)"
+            )
+        return amount
 
-    _act(shipment_id, rpc, account, as_json, "resolve dispute", State.RESOLVED, send)
+    def preview(tl: Tradelane, v: dict) -> tuple[str, None]:
+        amount = split(tl, v)
+        return (
+            f"resolving gives {_money(tl, v, amount)} to the buyer and "
+            f"{_money(tl, v, v['held'] - amount)} to the seller",
+            None,
+        )
+
+    def send(tl: Tradelane, acct) -> dict:
+        return tl.resolve(acct, shipment_id, split(tl, tl.view(shipment_id)))
+
+    _act(shipment_id, rpc, account, as_json, "resolve dispute", State.RESOLVED, send, preview, yes)
 
 
 @cli.command()
@@ -264,6 +350,7 @@ def settle(shipment_id: int, rpc: str | None, account: str, as_json: bool) -> No
 @click.option("--to", "to", default=None, help="Send to this address [default: the payee].")
 @rpc_option
 @account_option("seller", "withdraws its credit (the payee)")
+@YES
 @json_option
 def withdraw(
     shipment_id: int | None,
@@ -271,6 +358,7 @@ def withdraw(
     to: str | None,
     rpc: str | None,
     account: str,
+    yes: bool,
     as_json: bool,
 ) -> None:
     """Pull the account's credit (released or refunded payments) out of the contract.
@@ -285,31 +373,54 @@ def withdraw(
     tl = open_client(rpc)
     acct = signer(tl.chain, account)
     if token:
-        token_address = ETH if token.upper() == "ETH" else tl.chain.address(token)
+        token_address = ETH if token.upper() == "ETH" else tl.chain.address(token, what="--token")
     elif shipment_id is not None:
         token_address = tl.view(shipment_id)["token"]
     else:
         token_address = ETH
+    destination = tl.chain.address(to, what="--to") if to else acct.address
     symbol, decimals = tl.token_info(token_address)
     credit = tl.credit(acct.address, token_address)
+    # The n-th withdrawal of this payee in this token is one intent: a re-run finishes it,
+    # a later withdrawal of new credit is another.
+    done_before = len(tl.logs("Withdrawn", payee=acct.address, token=token_address))
     if credit == 0:
-        raise InputError(f"{acct.address} has nothing to withdraw in {symbol}")
-    destination = tl.chain.address(to) if to else acct.address
-    with spinner("withdrawing…", quiet=as_json):
-        receipt = tl.withdraw(acct, token_address, destination)
+        earlier = [s for s in intents.steps(tl.chain, done_before - 1) if s.get("state") == "mined"]
+        if not earlier:
+            raise InputError(
+                f"{acct.address} has nothing to withdraw in {symbol}; credit arrives when a "
+                "shipment releases, refunds or settles"
+            )
+        receipt = tl.chain.w3.eth.get_transaction_receipt(earlier[-1]["hash"])
+    else:
+        intents.refine(done_before)
+        if destination != acct.address:
+            ask(
+                f"withdrawing {format_amount(credit, decimals, symbol)} to {destination}, which "
+                f"is not the payee {acct.address} itself",
+                yes=yes,
+                as_json=as_json,
+            )
+        with spinner("withdrawing…", quiet=as_json):
+            receipt = tl.withdraw(acct, token_address, destination)
+    (event,) = tl.contract.events.Withdrawn().process_receipt(receipt, errors=DISCARD)
+    moved, destination = int(event["args"]["amount"]), event["args"]["to"]
     row = tx_row("withdraw", receipt)
+    if credit == 0:
+        row["earlier_run"] = True
     if as_json:
         print_json(
             {
                 "payee": acct.address,
                 "to": destination,
                 "token": token_address,
-                "amount": str(credit),
+                "amount": str(moved),
                 "transaction": row,
             }
         )
         return
+    by = "; by an earlier run of this command, nothing sent now" if row["earlier_run"] else ""
     out().print(
-        f"withdrew {format_amount(credit, decimals, symbol)} to {destination} "
-        f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']})"
+        f"withdrew {format_amount(moved, decimals, symbol)} to {destination} "
+        f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']}{by})"
     )

@@ -1,30 +1,29 @@
 """`tradelane ship`: propose, pick, open with escrow and commit the route, in one go.
 
-Re-running the same command does not open a second shipment: the buyer's nonce is
-written to $TRADELANE_HOME/journal.json before the opening transaction is sent, and a
-re-run finds the shipment that transaction opened in the `ShipmentOpened` logs (or
-waits for it while it is pending) and only finishes what is missing.
+Re-running the same command does not open a second shipment: every transaction it sends
+is journaled before it is broadcast (`tradelane.intents`), and a re-run finds the very
+transaction that opened the shipment (mined, pending or dropped), adopts its shipment only
+once the chain shows it is this order, and only finishes what is missing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from .. import deployments
+from .. import intents
 from ..chain import Chain
 from ..client import ETH, Tradelane
-from ..errors import ChainError, InputError
+from ..errors import InputError, JournalError
 from ..model import State, Tranche
 from .app import cli
 from .options import (
     account_option,
     err_console,
+    format_amount,
     json_option,
     open_client,
     parse_amount,
@@ -41,6 +40,7 @@ from .route import load_network_option, query_from_options, routing_options
 
 DEV_CARRIERS = ("carrier1", "carrier2", "carrier3")
 WEEK = 7 * 86_400
+MAX_ALTERNATIVES = 50  # what routing proposes at most
 
 
 def carrier_addresses(chain: Chain, route, given: tuple[str, ...]) -> dict[str, str]:
@@ -50,7 +50,7 @@ def carrier_addresses(chain: Chain, route, given: tuple[str, ...]) -> dict[str, 
         name, sep, address = item.partition("=")
         if not sep or not name or not address:
             raise InputError(f"--carrier '{item}' is not NAME=ADDRESS (e.g. Maersk=0xAbc…)")
-        mapping[name] = chain.address(address)
+        mapping[name] = chain.address(address, what=f"--carrier {name}")
     missing = []
     for leg in route.legs:
         if leg.carrier not in mapping and leg.carrier not in missing:
@@ -64,59 +64,81 @@ def carrier_addresses(chain: Chain, route, given: tuple[str, ...]) -> dict[str, 
     return mapping
 
 
-# -- the journal that makes `ship` safe to re-run ------------------------------------------
+# -- checks before anything slow or irreversible --------------------------------------------
+
+ERC20_READ = [
+    {
+        "name": n,
+        "type": "function",
+        "stateMutability": "view",
+        "inputs": [{"type": "address"}] if n == "balanceOf" else [],
+        "outputs": [{"type": "uint256"}],
+    }
+    for n in ("balanceOf", "totalSupply")
+]
 
 
-def _journal_path() -> Path:
-    return deployments.home() / "journal.json"
-
-
-def _journal() -> dict:
-    path = _journal_path()
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError:
-        return {}
-
-
-def _journal_put(key: str, entry: dict) -> None:
-    data = _journal()
-    data[key] = entry
-    path = _journal_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    tmp.replace(path)
-
-
-def _order_key(tl: Tradelane, **order) -> str:
-    data = json.dumps({"chain": tl.chain.chain_id, "contract": tl.address, **order}, sort_keys=True)
-    return hashlib.sha256(data.encode()).hexdigest()[:32]
-
-
-def _resume(tl: Tradelane, entry: dict, order: dict) -> int | None:
-    """The shipment an earlier run opened, or None when it must be opened (again)."""
-    if entry.get("shipment_id"):
-        return int(entry["shipment_id"])
-    nonce = int(entry["nonce"])
-    w3 = tl.chain.w3
-    if w3.eth.get_transaction_count(order["buyer"], "latest") > nonce:
-        found = tl.find_opened(
-            buyer=order["buyer"],
-            seller=order["seller"],
-            token=order["token"],
-            amount=order["amount"],
-            destination=order["destination"],
-            min_nonce=nonce,
+def check_funds(tl: Tradelane, buyer: str, token: str, amount: int, text: str) -> None:
+    """Refuse an escrow the buyer cannot pay or the token cannot hold, in token units."""
+    symbol, decimals = tl.token_info(token)
+    shown = f"{format_amount(amount, decimals, symbol)}"
+    if amount >= 2**256:
+        raise InputError(f"--amount {text} is too large for any token; give a smaller amount")
+    if int(token, 16) == 0:
+        balance = tl.chain.w3.eth.get_balance(buyer)
+    else:
+        erc20 = tl.chain.w3.eth.contract(address=token, abi=ERC20_READ)
+        supply = erc20.functions.totalSupply().call()
+        if amount > supply:
+            raise InputError(
+                f"--amount {text} is more than all {format_amount(supply, decimals, symbol)} "
+                "that exist of this token; give a smaller amount"
+            )
+        balance = erc20.functions.balanceOf(buyer).call()
+    if balance < amount:
+        what = "insufficient funds" if int(token, 16) == 0 else "token balance too low"
+        raise InputError(
+            f"{what}: the buyer {buyer} holds {format_amount(balance, decimals, symbol)}, which "
+            f"is below the {shown} escrow; fund the buyer or lower --amount"
         )
-        return found
-    if w3.eth.get_transaction_count(order["buyer"], "pending") > nonce:
-        raise ChainError(
-            f"the opening transaction (nonce {nonce}) is still pending; re-run once it is mined"
+
+
+def check_tranches(tranches: list[Tranche], legs: int, texts: tuple[str, ...]) -> None:
+    for tranche, text in zip(tranches, texts, strict=True):
+        if tranche.leg != 255 and tranche.leg >= legs:
+            raise InputError(
+                f"--tranche {text}: the route has {legs} leg(s), numbered 0..{legs - 1} "
+                "(or 'last'); pick an existing leg"
+            )
+    if sum(t.bps for t in tranches) > 10_000:
+        raise InputError(f"--tranche {' '.join(texts)}: the shares add up to more than 10000 bps")
+
+
+def _opened_before(chain: Chain) -> bool:
+    """Whether an earlier run of this same `ship` journaled an opening transaction."""
+    return any(
+        s.get("label", "").startswith("openShipment") and s.get("state") not in ("lost", "reverted")
+        for s in intents.steps(chain)
+    )
+
+
+def _adopt(tl: Tradelane, shipment_id: int, order: dict) -> dict:
+    """The shipment's view, once the chain confirms it is the order this command means."""
+    view = tl.view(shipment_id)
+    seen = {
+        "buyer": view["buyer"],
+        "seller": view["seller"],
+        "token": view["token"],
+        "amount": view["deposited"],
+        "destination": view["destination"].decode("ascii", "replace"),
+    }
+    wanted = {k: order[k] for k in seen}
+    if seen != wanted:
+        raise JournalError(
+            f"the journal's opening transaction made shipment {shipment_id}, but on chain it is "
+            f"not this order ({seen} vs {wanted}); nothing adopted. Run with --new to open one"
         )
-    return None
+    return view
 
 
 # -- the command ---------------------------------------------------------------------------
@@ -191,11 +213,31 @@ def ship(
     from routing.encode import encode_route
 
     console = err_console()
+    if not 1 <= pick <= MAX_ALTERNATIVES:
+        raise InputError(f"--pick {pick}: alternatives are numbered 1..{MAX_ALTERNATIVES}")
     tl = open_client(rpc)
     chain = tl.chain
+    if force_new and not click.get_current_context().find_root().params.get("intent"):
+        intents.refine("new", uuid.uuid4().hex)  # deliberately another shipment
     buyer = signer(chain, account, role="buyer")
     seller_acct = signer(chain, seller, role="seller")
+    arbiter = chain.address(arbiter, what="--arbiter")
     parsed_tranches = [Tranche.parse(t) for t in tranches]
+    token_address = ETH if token.upper() == "ETH" else chain.address(token, what="--token")
+    symbol, decimals = tl.token_info(token_address)
+    base_amount = parse_amount(amount, decimals)
+    resuming = _opened_before(chain)
+    if not resuming:
+        check_funds(tl, buyer.address, token_address, base_amount, amount)
+    deadline = routing_opts.get("deadline")  # routes must arrive by it; so must the goods
+    due = parse_time(deadline, chain.now()) if deadline else None
+    if due is not None and due <= chain.now() and not resuming:
+        raise InputError(f"--deadline {deadline} is not after the chain's time {when(chain.now())}")
+    items_list, root = [], bytes(32)
+    if items:
+        from ..trace import items as trace_items
+
+        items_list, root = trace_items.prepare(items)
 
     with spinner("proposing routes…", quiet=as_json):
         query = query_from_options(**routing_opts)
@@ -210,91 +252,86 @@ def ship(
     if not 1 <= pick <= len(routes):
         raise InputError(f"--pick {pick}: there are {len(routes)} alternatives (1..{len(routes)})")
     route = routes[pick - 1]
+    check_tranches(parsed_tranches, len(route.legs), tranches)
+    encoded = encode_route(route, carrier_addresses(chain, route, carrier_map))
+    due = due or encoded.legs[-1][5] + WEEK
     if not as_json:
         console.print(routes_table(routes, pick))
-
-    encoded = encode_route(route, carrier_addresses(chain, route, carrier_map))
-    token_address = ETH if token.upper() == "ETH" else chain.address(token)
-    symbol, decimals = tl.token_info(token_address)
-    base_amount = parse_amount(amount, decimals)
-    last_eta = encoded.legs[-1][5]
-    deadline = routing_opts.get("deadline")  # routes must arrive by it; so must the goods
-    due = parse_time(deadline, chain.now()) if deadline else last_eta + WEEK
-    if due <= chain.now():
-        raise InputError(f"deadline {when(due)} is not after the chain's time {when(chain.now())}")
 
     order = {
         "buyer": buyer.address,
         "seller": seller_acct.address,
         "token": token_address,
         "amount": base_amount,
-        "origin": route.origin,
         "destination": route.destination,
     }
-    key = _order_key(tl, **order)
-    journal = not chain.is_embedded  # an embedded chain starts afresh every time
-    entry = _journal().get(key) if journal and not force_new else None
-    rows: list[dict] = []
-    resumed = False
-    shipment_id = _resume(tl, entry, order) if entry else None
-    if shipment_id is None:
-        items_list, root = [], bytes(32)
-        if items:
-            from ..trace import items as trace_items
-
-            items_list, root = trace_items.prepare(items)
-        nonce = chain.w3.eth.get_transaction_count(buyer.address, "pending")
-        if journal:
-            _journal_put(key, {"nonce": nonce, "shipment_id": None})
-        with spinner("opening the shipment…", quiet=as_json):
-            shipment_id = tl.open_shipment(
-                buyer,
-                seller=seller_acct.address,
-                amount=base_amount,
-                destination=route.destination,
-                deadline=due,
-                arbiter=arbiter,
-                token=token_address,
-                tranches=parsed_tranches,
-                items_root=root,
-            )
-        if items:
-            trace_items.remember(tl, shipment_id, items_list)
-        rows.append({**tx_row("open + fund escrow", tl.last_receipt), "by": "buyer"})
-    else:
-        resumed = True
-    if journal:
-        _journal_put(key, {"nonce": (entry or {}).get("nonce", 0), "shipment_id": shipment_id})
-
-    view = tl.view(shipment_id)
+    with spinner("opening the shipment…", quiet=as_json):
+        shipment_id = tl.open_shipment(
+            buyer,
+            seller=seller_acct.address,
+            amount=base_amount,
+            destination=route.destination,
+            deadline=due,
+            arbiter=arbiter,
+            token=token_address,
+            tranches=parsed_tranches,
+            items_root=root,
+        )
+    opened = tl.last_receipt
+    resumed = bool(opened.get("reused"))
+    view = _adopt(tl, shipment_id, order)
+    if items:
+        trace_items.remember(tl, shipment_id, items_list)
+    rows = [] if resumed else [{**tx_row("open + fund escrow", opened), "by": "buyer"}]
     if State(view["state"]) == State.OPEN:
         with spinner("committing the route…", quiet=as_json):
             receipt = tl.commit_route(seller_acct, shipment_id, encoded)
-        rows.append({**tx_row("commit route", receipt), "by": "seller"})
+        if not receipt.get("reused"):
+            rows.append({**tx_row("commit route", receipt), "by": "seller"})
+        view = tl.view(shipment_id)
+    _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json)
 
+
+def _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json) -> None:
+    """What the chain shows for the shipment: amount, token, parties, route, deadline."""
+    symbol, decimals = tl.token_info(view["token"])
+    legs = view["legs"]
+    path = [legs[0][0].decode(), *(leg[1].decode() for leg in legs)] if legs else []
+    committed = "0x" + view["routeHash"].hex()
+    ours = committed == "0x" + bytes(encoded.route_hash).hex()
     if as_json:
         print_json(
             {
                 "shipment_id": shipment_id,
                 "resumed": resumed,
-                "route": route.to_json({leg.carrier: c for leg, c in _carriers(route, encoded)}),
-                "route_hash": "0x" + tl.view(shipment_id)["routeHash"].hex(),
-                "amount": str(base_amount),
-                "token": token_address,
-                "deadline": due,
+                "state": State(view["state"]).label,
+                "buyer": view["buyer"],
+                "seller": view["seller"],
+                "route": route.to_json({leg.carrier: c for leg, c in _carriers(route, encoded)})
+                if ours
+                else {"ports": path},
+                "ports": path,
+                "route_hash": committed,
+                "amount": str(view["deposited"]),
+                "token": view["token"],
+                "deadline": view["deadline"],
                 "transactions": rows,
             }
         )
         return
+    console = err_console()
     if rows:
         console.print(tx_table(rows))
     if resumed:
         console.print(
-            f"shipment {shipment_id} was already opened by an earlier run; nothing sent twice"
+            f"shipment {shipment_id} was opened by an earlier run of this command (tx "
+            f"{tl.last_receipt['transactionHash'].hex()}); nothing sent twice"
         )
     console.print(
-        f"shipment [bold]{shipment_id}[/]: {base_amount / 10**decimals:g} {symbol} in escrow, "
-        f"route {route.origin} → {route.destination} committed, deadline {when(due)}"
+        f"shipment [bold]{shipment_id}[/]: "
+        f"{format_amount(view['deposited'], decimals, symbol)} in escrow from "
+        f"{view['buyer']} to {view['seller']}, route {' → '.join(path) or '(not committed)'}, "
+        f"deadline {when(view['deadline'])}"
     )
     click.echo(shipment_id)
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, read_json
 from ..trace import bundle as trace_bundle
 from ..trace import dcsa, epcis, labels, lookup
 from ..trace import items as trace_items
+from ..trace import references as trace_references
+from ..trace import verify as trace_verify
 from .app import cli
 from .options import json_option, open_chain, open_client, out, print_json, rpc_option
 from .render import history_table
@@ -102,6 +105,42 @@ def trace(code: str, rpc: str | None, as_json: bool) -> None:
         raise SystemExit(1)
 
 
+@cli.command("references")
+@click.argument("shipment_id", metavar="SHIPMENT", type=int)
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@rpc_option
+@json_option
+def references_command(shipment_id: int, file: Path | None, rpc: str | None, as_json: bool) -> None:
+    """Show a shipment's off-chain references, or set them from a JSON FILE.
+
+    Booking, bill of lading or air waybill, container numbers (ISO 6346), each leg's
+    vessel IMO number, voyage and service code, and GLNs of facilities by UN/LOCODE. Every
+    check digit is verified; the DCSA / EPCIS exports and the tracking page use them. They
+    are kept on this machine, not on chain.
+
+    \b
+    Example:
+      tradelane references 1 refs.json
+    """
+    tl = open_client(rpc)
+    tl.view(shipment_id)  # an unknown shipment fails here, with its id
+    if file is not None:
+        refs = trace_references.parse_references(read_json(file, "references"))
+        trace_references.save(tl, shipment_id, refs)
+    else:
+        refs = trace_references.load(tl, shipment_id)
+    data = refs.to_json() if refs else None
+    if as_json:
+        print_json(data)
+        return
+    if refs is None:
+        click.echo(f"shipment {shipment_id} has no references on this machine")
+        return
+    for key, value in data.items():
+        if value:
+            click.echo(f"{key}: {json.dumps(value)}")
+
+
 @cli.command()
 @click.argument("shipment_id", metavar="SHIPMENT", type=int)
 @click.option(
@@ -144,25 +183,39 @@ def export(shipment_id: int, fmt: str, output: Path | None, rpc: str | None) -> 
     metavar="URL",
     help="Also check against this chain: every log is there, the on-chain head matches.",
 )
-def verify(bundle_path: Path, rpc: str | None) -> None:
-    """Check a proof bundle: offline by default, against a chain with --rpc.
+@click.option(
+    "--trusted-block",
+    default=None,
+    metavar="HASH",
+    help="A block hash you trust (from your node or an explorer): proves completeness "
+    "offline when the bundle's state proof is for that block.",
+)
+def verify(bundle_path: Path, rpc: str | None, trusted_block: str | None) -> None:
+    """Check a proof bundle and say exactly what it proves.
 
     Offline it re-derives every record, hash-chain link, signature, route hash and the
-    items root; exits 1 and names each problem if anything is wrong.
+    items root: the history is consistent up to its last milestone. Whether later
+    milestones exist is proven only against a chain (--rpc), or offline by the bundle's
+    state proof of the contract's head for a block hash you trust (--trusted-block).
+    Exits 1 and names each problem if anything is wrong.
 
     \b
     Example:
-      tradelane verify shipment-1.bundle.json --rpc http://127.0.0.1:8545
+      tradelane verify shipment-1.bundle.json --trusted-block 0x5c…e1
     """
+    if trusted_block is not None and not re.fullmatch(r"0x[0-9a-fA-F]{64}", trusted_block):
+        raise InputError(f"--trusted-block '{trusted_block}' is not a 0x-prefixed 32-byte hash")
     data = trace_bundle.load_bundle(bundle_path)
     chain = open_chain(rpc) if rpc else None
-    problems = trace_bundle.verify_bundle(data, chain)
-    if problems:
-        for problem in problems:
+    verdict = trace_verify.verify(data, chain, trusted_block)
+    if verdict.problems:
+        for problem in verdict.problems:
             click.echo(f"invalid: {problem}", err=True)
         raise SystemExit(1)
-    where = f"and against chain {chain.chain_id}" if chain else "offline"
+    where = f"checked against chain {chain.chain_id}" if chain else "checked offline"
     click.echo(
         f"valid: shipment {data['shipment_id']} on chain {data['chain_id']}, "
-        f"{data['milestone_count']} milestones, head {data['head']} (checked {where})"
+        f"{data['milestone_count']} milestones, head {data['head']} ({where})"
     )
+    for statement in verdict.statements:
+        click.echo(f"  {statement}")

@@ -9,6 +9,7 @@ Modules, one idea each:
 * `labels`  one QR code per item and a printable sheet;
 * `dcsa`    DCSA Track & Trace 2.2 events;
 * `epcis`   GS1 EPCIS 2.0 JSON-LD document;
+* `eventhash` the CBV 2.0 event hash ID (`canonical`: EPC URIs / Digital Links normalised);
 * `bundle`  the self-contained proof bundle and its verifier;
 * `lookup`  trace code -> shipment, Merkle proof and verified history.
 """

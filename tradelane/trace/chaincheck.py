@@ -53,6 +53,18 @@ def check_against_chain(bundle: dict, chain: Chain | Tradelane) -> list[str]:
             or args["fromLeg"] != r["from_leg"]
         ):
             problems.append(f"route #{i}: the log on chain holds another route than the bundle")
+    opened = bundle.get("opened")
+    if opened:
+        args = _log(tl, opened, "ShipmentOpened", problems, "opening")
+        if args is not None and (
+            args["shipmentId"] != sid
+            or any(
+                args[k] != opened[k] for k in ("buyer", "seller", "token", "arbiter", "deadline")
+            )
+            or str(args["amount"]) != opened["amount"]
+            or bytes(args["destination"]).decode("ascii", "replace") != opened["destination"]
+        ):
+            problems.append("opening: the log on chain holds other terms than the bundle")
     committed = bundle["items"].get("committed")
     if committed:
         args = _log(tl, committed, "ItemsCommitted", problems, "items commitment")

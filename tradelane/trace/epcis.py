@@ -1,49 +1,47 @@
 """A shipment's history as a GS1 EPCIS 2.0 JSON-LD document.
 
-* One ``AggregationEvent`` per logistics unit (SSCC): its trade items packed into it
-  (``ADD``, bizStep ``packing``), at the first actual milestone's time and place.
-* One ``ObjectEvent`` per *actual* (ACT) milestone, observing every item and unit of the
-  shipment, with CBV 2.0 bizStep / disposition (`STEPS`), ``readPoint`` = the UN/LOCODE
-  (``urn:un:locode:XXXXX``), ``bizLocation`` = the same except while departing (in transit),
-  ``bizTransactionList`` = the shipment (``po``) and its committed route hash, and the
-  milestone's sequence number, transaction hash and carrier as ``tl:`` extensions.
-  EST/PLN milestones are forecasts, not observations, and are left out.
-* Every ``eventID`` is the CBV 2.0 event hash ``ni:///sha-256;<hex>?ver=CBV2.0`` (`event_hash`).
-
-``eventTime`` is UTC with ``eventTimeZoneOffset`` ``+00:00``; ``recordTime`` is the block time.
-
-Event hash, as implemented (CBV 2.0 §8.9 / the GS1 reference implementation): the pre-hash
-string is ``eventType=…`` then, in canonical order, ``eventTime`` (UTC, milliseconds, ``Z``),
-``eventTimeZoneOffset``, ``epcList``/``parentID``/``childEPCs`` (each child ``epc=…``, sorted),
-``action``, ``bizStep`` and ``disposition`` as full CBV URIs
-(``https://ref.gs1.org/cbv/BizStep-…``), ``readPoint``/``bizLocation`` (``id=…``),
-``bizTransactionList`` (``bizTransaction=…type=<BTT URI>``, sorted), then user extensions as
-``{namespace}name=value`` sorted; concatenated without separators, SHA-256 of the UTF-8.
-Simplifications: identifiers are already canonical GS1 Digital Link URIs or URNs we mint,
-so no EPC-URN → Digital Link conversion is done; sensor data, quantities, ILMD, source and
-destination lists and error declarations are never produced, so they are not hashed.
+* One ``ObjectEvent`` per *actual* (ACT) milestone, observing every item and logistics
+  unit of the shipment (``epcList`` = their canonical GS1 Digital Link URIs), with CBV 2.0
+  bizStep / disposition (`STEPS`). EST/PLN milestones are forecasts, not observations, and
+  are left out. A shipment without GS1 identifiers has nothing to observe: the document
+  then has no events and says why (``tl:note``) — no event has an empty ``epcList``. No
+  packing (AggregationEvent) is claimed: Tradelane never observes one.
+* ``eventTime`` is local time at the milestone's place with its real offset, and
+  ``eventTimeZoneOffset`` that offset (`tradelane.trace.places`); ``recordTime`` is the
+  block time (UTC).
+* ``readPoint`` / ``bizLocation``: the GS1 Digital Link of the facility's GLN
+  (``https://id.gs1.org/414/…``) where the shipment's references know one, otherwise a
+  ``geo:lat,lon`` URI (RFC 5870) of the port; ``bizLocation`` is left out while departing
+  (in transit).
+* ``bizTransactionList``: the on-chain shipment (type ``urn:tradelane:btt:shipment``, a
+  Tradelane-defined type: the escrowed shipment agreement is none of CBV's purchase order,
+  invoice or despatch advice), the route in force (``urn:tradelane:btt:route``), and the
+  bill of lading (CBV ``bol``) when the references give one.
+* The milestone's sequence number, transaction hash and carrier are ``tl:`` extensions.
+* Every ``eventID`` is the CBV 2.0 event hash, computed by
+  `tradelane.trace.eventhash.document_event_ids` on this very document.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..model import Classifier, Code, iso
 from . import items as trace_items
-from . import onchain
-from .ids import locode_urn, route_urn, shipment_urn
+from . import onchain, places
+from . import references as trace_references
+from .eventhash import document_event_ids
+from .ids import route_urn, shipment_urn
 
 if TYPE_CHECKING:
     from ..client import Tradelane
 
-__all__ = ["CONTEXT", "STEPS", "export", "event_hash", "pre_hash"]
+__all__ = ["CONTEXT", "STEPS", "export"]
 
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 TL_NS = "urn:tradelane:epcis:"
-CBV = "https://ref.gs1.org/cbv/"
 ROUTE_BTT = "urn:tradelane:btt:route"
+SHIPMENT_BTT = "urn:tradelane:btt:shipment"
 #: Milestone code -> (CBV bizStep, CBV disposition). The first departure is "shipping".
 STEPS = {
     Code.GTIN: ("accepting", "in_progress"),
@@ -63,21 +61,19 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
     view = tl.view(shipment_id)
     items = trace_items.registered(tl, shipment_id) or []
     epcs = [i.uri for i in items]
+    refs = trace_references.load(tl, shipment_id)
     ref = shipment_urn(tl.chain.chain_id, tl.address, shipment_id)
     routes = onchain.routes(tl, shipment_id)
     actual = [e for e in tl.history(shipment_id) if e.milestone.classifier == Classifier.ACT]
-    events = []
-    if actual:
-        events.extend(_aggregations(items, actual[0], ref))
-    shipped = False
-    for e in actual:
+    events, shipped = [], False
+    for e in actual if epcs else []:
         route = onchain.route_in_force(routes, (e.block_number, e.log_index))
         first_departure = e.milestone.code == Code.DEPA and not shipped
         shipped = shipped or first_departure
-        events.append(_object_event(e, epcs, ref, route, first_departure))
-    for event in events:
-        event["eventID"] = event_hash(event)
-    return {
+        events.append(
+            _object_event(e, epcs, _transactions(ref, route, refs), refs, first_departure)
+        )
+    document = {
         "@context": [CONTEXT, {"tl": TL_NS}],
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
@@ -86,132 +82,46 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
         "instanceIdentifier": f"{ref}:head:0x{view['head'].hex()}",
         "epcisBody": {"eventList": events},
     }
+    if not epcs and actual:
+        document["tl:note"] = (
+            f"{len(actual)} actual milestones not exported: the shipment has no GS1 "
+            "identifiers (item list) to observe"
+        )
+    for event, event_id in zip(events, document_event_ids(document), strict=True):
+        event["eventID"] = event_id
+    return document
 
 
-def _when(ts: int) -> dict:
-    return {"eventTime": iso(ts), "eventTimeZoneOffset": "+00:00"}
-
-
-def _transactions(ref: str, route) -> list[dict]:
-    txs = [{"type": "po", "bizTransaction": ref}]
+def _transactions(ref: str, route, refs) -> list[dict]:
+    txs = [{"type": SHIPMENT_BTT, "bizTransaction": ref}]
     if route is not None:
         txs.append({"type": ROUTE_BTT, "bizTransaction": route_urn(route.route_hash)})
+    if refs is not None and refs.bill_of_lading:
+        txs.append({"type": "bol", "bizTransaction": f"urn:tradelane:bol:{refs.bill_of_lading}"})
     return txs
 
 
-def _aggregations(items, first, ref: str) -> list[dict]:
-    out = []
-    for unit in (i for i in items if i.kind == "sscc"):
-        children = [i.uri for i in items if i.parent == unit.sscc]
-        if not children:
-            continue
-        out.append(
-            {
-                "type": "AggregationEvent",
-                **_when(first.milestone.event_time),
-                "parentID": unit.uri,
-                "childEPCs": children,
-                "action": "ADD",
-                "bizStep": "packing",
-                "disposition": "in_progress",
-                "readPoint": {"id": locode_urn(first.milestone.location)},
-                "bizLocation": {"id": locode_urn(first.milestone.location)},
-                "bizTransactionList": [{"type": "po", "bizTransaction": ref}],
-            }
-        )
-    return out
-
-
-def _object_event(e, epcs: list[str], ref: str, route, first_departure: bool) -> dict:
+def _object_event(e, epcs: list[str], transactions, refs, first_departure: bool) -> dict:
     m = e.milestone
     step, disposition = STEPS[m.code]
     if first_departure:
         step = "shipping"
+    where = places.location_uri(m.location, refs.locations.get(m.location) if refs else None)
     event = {
         "type": "ObjectEvent",
-        **_when(m.event_time),
+        "eventTime": places.local_iso(m.location, m.event_time),
+        "eventTimeZoneOffset": places.offset(m.location, m.event_time),
         "recordTime": iso(e.recorded_at),
         "epcList": list(epcs),
         "action": "OBSERVE",
         "bizStep": step,
         "disposition": disposition,
-        "readPoint": {"id": locode_urn(m.location)},
+        "readPoint": {"id": where},
     }
     if m.code not in (Code.DEPA, Code.GTOT):
-        event["bizLocation"] = {"id": locode_urn(m.location)}
-    event["bizTransactionList"] = _transactions(ref, route)
+        event["bizLocation"] = {"id": where}
+    event["bizTransactionList"] = transactions
     event["tl:seq"] = e.seq
     event["tl:txHash"] = e.tx_hash
     event["tl:carrier"] = e.carrier
     return event
-
-
-# -- the CBV 2.0 event hash ----------------------------------------------------------------
-
-_ORDER = ("epcList", "parentID", "childEPCs", "action", "bizStep", "disposition")
-_STANDARD = {
-    "type",
-    "eventID",
-    "recordTime",
-    "eventTime",
-    "eventTimeZoneOffset",
-    "readPoint",
-    "bizLocation",
-    "bizTransactionList",
-    "@context",
-    *_ORDER,
-}
-_CBV_PREFIX = {"bizStep": "BizStep-", "disposition": "Disp-"}
-_BTT = {"bol", "cert", "desadv", "inv", "pedigree", "po", "poc", "prodorder", "recadv", "rma"}
-
-
-def _utc_ms(text: str) -> str:
-    dt = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-    return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _cbv(key: str, value: str) -> str:
-    if key in _CBV_PREFIX and ":" not in value:
-        return CBV + _CBV_PREFIX[key] + value
-    return value
-
-
-def pre_hash(event: dict, namespaces: dict[str, str] | None = None) -> str:
-    """The CBV 2.0 pre-hash string of one event (see the module doc for the rules)."""
-    ns = {"tl": TL_NS, **(namespaces or {})}
-    out = [f"eventType={event['type']}", f"eventTime={_utc_ms(event['eventTime'])}"]
-    out.append(f"eventTimeZoneOffset={event['eventTimeZoneOffset']}")
-    for key in _ORDER:
-        value = event.get(key)
-        if value is None:
-            continue
-        if isinstance(value, list):
-            if value:
-                out.append(key + "".join(sorted(f"epc={v}" for v in value)))
-        else:
-            out.append(f"{key}={_cbv(key, value)}")
-    for key in ("readPoint", "bizLocation"):
-        if key in event:
-            out.append(f"{key}id={event[key]['id']}")
-    if event.get("bizTransactionList"):
-        parts = []
-        for bt in event["bizTransactionList"]:
-            kind = bt.get("type", "")
-            kind = CBV + "BTT-" + kind if kind in _BTT else kind
-            parts.append(
-                f"bizTransaction={bt['bizTransaction']}" + (f"type={kind}" if kind else "")
-            )
-        out.append("bizTransactionList" + "".join(sorted(parts)))
-    extensions = []
-    for key, value in event.items():
-        if key in _STANDARD:
-            continue
-        prefix, _, local = key.partition(":")
-        name = "{" + ns[prefix] + "}" + local if prefix in ns and local else key
-        extensions.append(f"{name}={value}")
-    return "".join(out) + "".join(sorted(extensions))
-
-
-def event_hash(event: dict, namespaces: dict[str, str] | None = None) -> str:
-    digest = hashlib.sha256(pre_hash(event, namespaces).encode("utf-8")).hexdigest()
-    return f"ni:///sha-256;{digest}?ver=CBV2.0"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
-__all__ = ["NAMESPACE", "shipment_urn", "route_urn", "locode_urn", "event_uuid", "with_offset"]
+__all__ = ["NAMESPACE", "shipment_urn", "route_urn", "event_uuid"]
 
 #: UUIDv5 namespace of every Tradelane export id (uuid5 of the URL namespace and this name).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/tradelane/tradelane/exports")
@@ -19,16 +18,6 @@ def route_urn(route_hash: str) -> str:
     return f"urn:tradelane:route:{route_hash}"
 
 
-def locode_urn(locode: str) -> str:
-    """A UN/LOCODE as a URI (EPCIS locations must be URIs; UN/LOCODE has no official one)."""
-    return f"urn:un:locode:{locode}"
-
-
 def event_uuid(*parts: object) -> str:
     """A UUIDv5 from the parts joined by ':' — the same inputs always give the same id."""
     return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
-
-
-def with_offset(ts: int) -> str:
-    """Unix seconds as ISO 8601 with an explicit +00:00 offset (chain times are UTC)."""
-    return datetime.fromtimestamp(ts, UTC).isoformat()

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,10 +126,7 @@ def _link_parents(items: list[Item], source: str) -> list[Item]:
     if len(units) != 1:
         return items
     (unit,) = units
-    return [
-        Item(i.kind, i.gtin, i.serial, i.sscc, unit) if i.kind == "sgtin" and not i.parent else i
-        for i in items
-    ]
+    return [replace(i, parent=unit) if i.kind == "sgtin" and not i.parent else i for i in items]
 
 
 # -- the local registry --------------------------------------------------------------
@@ -162,7 +160,12 @@ def remember(tl: Tradelane, shipment_id: int, items: Iterable[Item]) -> Path:
 
 def from_json(rows: Iterable[dict]) -> list[Item]:
     """Items back from their `Item.to_json` form (as in the registry and in bundles)."""
-    return [parse(r["uri"], r.get("parent")) for r in rows]
+    return [
+        replace(
+            parse(r["uri"], r.get("parent")), attributes=tuple((r.get("attributes") or {}).items())
+        )
+        for r in rows
+    ]
 
 
 def registered(tl: Tradelane, shipment_id: int) -> list[Item] | None:

@@ -9,8 +9,9 @@ from ..errors import InputError, NotFoundError
 from ..model import ShipmentStatus
 from . import items as trace_items
 from . import merkle
-from .bundle import build_bundle, verify_bundle
+from .bundle import build_bundle
 from .codes import Item, parse
+from .verify import verify_bundle
 
 if TYPE_CHECKING:
     from ..client import Tradelane
@@ -61,8 +62,13 @@ def trace(tl: Tradelane, code: str) -> TraceResult:
     if len(matching) > 1:
         others = ", ".join(str(s) for s in matching[:-1])
         problems.append(f"the code is also listed for shipment(s) {others}")
-    bundle = build_bundle(tl, sid)
-    problems.extend(verify_bundle(bundle, tl))
+    try:
+        bundle = build_bundle(tl, sid)
+    except InputError as err:  # the list on this machine does not hash to the committed root
+        bundle = None
+        problems.append(str(err))
+    else:
+        problems.extend(verify_bundle(bundle, tl))
     return TraceResult(
         shipment_id=sid,
         item=item,

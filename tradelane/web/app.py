@@ -112,7 +112,7 @@ def create_app(source: Source, *, poll_seconds: float = 10.0, title: str = "Trad
     poll_seconds
         How often an open shipment page asks whether anything changed.
     """
-    from . import api, pages
+    from . import api, lanes, pages
 
     app = FastAPI(
         title=f"{title} tracking API",
@@ -136,6 +136,7 @@ def create_app(source: Source, *, poll_seconds: float = 10.0, title: str = "Trad
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(lanes.router)
     _install_error_handlers(app)
     _document_errors_as_400(app)
     return app

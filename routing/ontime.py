@@ -1,0 +1,231 @@
+"""The chance that a route arrives by a deadline, from observed leg and hub distributions.
+
+Pure routing-side: the observations come in as plain data (:class:`Observations`) — who
+measured them (``tradelane.analytics`` reads them from the chain's index) is not routing's
+business. The model (docs/ANALYTICS.md, "On-time routing"):
+
+* legs are independent; each leg's service departs at its planned time plus a sampled
+  departure delay, and takes a sampled transit time (actual departure → actual arrival);
+* at a transfer the cargo is ready after a sampled hub handling time (arrival → discharge,
+  never less than the routing model's minimum connection); if it is not ready by the
+  service's cut-off, it waits for that service's next scheduled departure (the missed
+  connection costs a whole headway, e.g. a week on a weekly service);
+* a lane (or hub) with fewer than ``min_observations`` samples falls back to the modelled
+  schedule: planned transit, no departure delay, the minimum connection time — and the
+  estimate says so in ``fallback``.
+
+Monte Carlo over ``samples`` draws (numpy), seeded, so an estimate is reproducible from
+the observations' snapshot hash, the route and the deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from .assumptions import CUTOFF_HOURS, MIN_CONNECTION_HOURS
+from .model import Route
+from .network import WEEK_HOURS, Network
+from .search import WEEK_ANCHOR_HOURS
+
+__all__ = ["LaneKey", "Observations", "OnTime", "estimate", "rank_on_time"]
+
+#: (origin, destination, mode, carrier name): the finest grain the chain records for a leg.
+LaneKey = tuple[str, str, str, str]
+
+#: Estimates are compared at whole percentage points; ties go to the cheaper route.
+P_RESOLUTION = 0.01
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Observed distributions, as plain data (hours).
+
+    ``transit``: lane → actual transit samples (DEPA → ARRI). ``departure_delay``: lane →
+    actual minus planned departure. ``hub_handling``: UN/LOCODE → arrival → discharge at a
+    transfer. ``snapshot``: the hash naming the analytics snapshot these came from.
+    """
+
+    transit: Mapping[LaneKey, Sequence[float]] = field(default_factory=dict)
+    departure_delay: Mapping[LaneKey, Sequence[float]] = field(default_factory=dict)
+    hub_handling: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    min_observations: int = 30
+    snapshot: str = ""
+
+    def lane(self, key: LaneKey) -> tuple[np.ndarray, np.ndarray] | None:
+        """(transit, departure delay) samples of a lane, or None when too few."""
+        transit = self.transit.get(key, ())
+        if len(transit) < self.min_observations:
+            return None
+        delay = self.departure_delay.get(key, ())
+        return np.asarray(transit, float), np.asarray(delay if len(delay) else (0.0,), float)
+
+    def hub(self, locode: str) -> np.ndarray | None:
+        samples = self.hub_handling.get(locode, ())
+        return np.asarray(samples, float) if len(samples) >= self.min_observations else None
+
+
+@dataclass(frozen=True)
+class OnTime:
+    """P(arrival ≤ deadline) and the arrival band of one route (times are UTC datetimes)."""
+
+    probability: float
+    expected_arrival: datetime
+    p10: datetime
+    p50: datetime
+    p90: datetime
+    samples: int
+    fallback: tuple[str, ...] = ()  # lanes / hubs that used the modelled schedule
+    snapshot: str = ""
+
+    def to_json(self) -> dict:
+        iso = _iso
+        return {
+            "p_on_time": round(self.probability, 4),
+            "expected_arrival": iso(self.expected_arrival),
+            "arrival_p10": iso(self.p10),
+            "arrival_p50": iso(self.p50),
+            "arrival_p90": iso(self.p90),
+            "samples": self.samples,
+            "fallback": list(self.fallback),
+            "analytics_snapshot": self.snapshot,
+        }
+
+
+def _iso(dt: datetime) -> str:
+    return dt.isoformat().replace("+00:00", "Z")
+
+
+def _dt(hours: float) -> datetime:
+    from datetime import UTC
+
+    return datetime.fromtimestamp(round(float(hours) * 3600), UTC)
+
+
+def _next_departures(ready: np.ndarray, deps: tuple[float, ...]) -> np.ndarray:
+    """Vectorised ``routing.search.next_departure``: the first weekly slot at or after ready."""
+    if not deps:
+        return ready
+    week_pos = (ready - WEEK_ANCHOR_HOURS) % WEEK_HOURS
+    base = ready - week_pos
+    slots = np.asarray((*deps, deps[0] + WEEK_HOURS), float)
+    idx = np.searchsorted(slots, week_pos - 1e-9, side="left")
+    return base + slots[idx]
+
+
+def _schedule_of(network: Network | None, leg) -> tuple[tuple[float, ...], float]:
+    """(weekly departure hours, cut-off hours) of a leg's service; the leg's own planned
+    hour, weekly, when the network does not know the service."""
+    if network is not None:
+        data = network.graph._adj.get(leg.origin, {}).get(leg.destination, {}).get(leg.service)
+        if data is not None:
+            return data["deps"], data["cutoff"]
+    hour = (leg.departure.timestamp() / 3600.0 - WEEK_ANCHOR_HOURS) % WEEK_HOURS
+    return (hour,), CUTOFF_HOURS.get(leg.mode, 0.0)
+
+
+def estimate(
+    route: Route,
+    deadline: datetime,
+    observations: Observations,
+    *,
+    network: Network | None = None,
+    ready: datetime | None = None,
+    departed: datetime | None = None,
+    samples: int = 4000,
+    seed: int = 0,
+) -> OnTime:
+    """P(the route's cargo arrives by ``deadline``) and its arrival distribution.
+
+    ``ready`` is when the cargo is at the origin (default: just in time for the first
+    leg's cut-off). ``departed``: the first leg has already left then (a shipment under
+    way): no departure delay is drawn for it, only its transit. ``network`` supplies each
+    service's weekly departures for missed connections (without it a leg's own planned
+    hour repeats weekly).
+    """
+    rng = np.random.default_rng(seed)
+    first = route.legs[0]
+    if ready is None:  # just in time for the first leg's cut-off
+        start = first.departure.timestamp() / 3600.0 - _schedule_of(network, first)[1]
+    else:
+        start = ready.timestamp() / 3600.0
+    t = np.full(samples, start)
+    fallback: list[str] = []
+    for i, leg in enumerate(route.legs):
+        deps, cutoff = _schedule_of(network, leg)
+        planned_dep = leg.departure.timestamp() / 3600.0
+        if i == 0:
+            ready_h = t
+        else:
+            hub = observations.hub(leg.origin)
+            floor = MIN_CONNECTION_HOURS.get(leg.mode, 0.0)
+            if hub is None:
+                fallback.append(f"hub {leg.origin}")
+                ready_h = t + floor
+            else:
+                ready_h = t + np.maximum(rng.choice(hub, samples), floor)
+        key = (leg.origin, leg.destination, leg.mode, leg.carrier)
+        observed = observations.lane(key)
+        # The planned sailing if the cargo makes its cut-off, else the service's next one.
+        slot = np.maximum(planned_dep, _next_departures(ready_h + cutoff, deps))
+        if i == 0 and departed is not None:
+            slot = np.full(samples, departed.timestamp() / 3600.0)
+            if observed is not None:
+                observed = (observed[0], np.zeros(1))
+        if observed is None:
+            fallback.append(f"{leg.origin}-{leg.destination} {leg.carrier}")
+            t = slot + leg.transit_hours
+        else:
+            transit, delay = observed
+            t = slot + rng.choice(delay, samples) + rng.choice(transit, samples)
+    due = deadline.timestamp() / 3600.0
+    p10, p50, p90 = np.percentile(t, [10, 50, 90])
+    return OnTime(
+        probability=float(np.mean(t <= due)),
+        expected_arrival=_dt(np.mean(t)),
+        p10=_dt(p10),
+        p50=_dt(p50),
+        p90=_dt(p90),
+        samples=samples,
+        fallback=tuple(dict.fromkeys(fallback)),
+        snapshot=observations.snapshot,
+    )
+
+
+def rank_on_time(
+    routes: Sequence[Route],
+    deadline: datetime,
+    observations: Observations,
+    *,
+    network: Network | None = None,
+    ready: datetime | None = None,
+    samples: int = 4000,
+    seed: int = 0,
+) -> list[tuple[Route, OnTime]]:
+    """Routes with their estimates, most likely on time first.
+
+    P is compared at whole percentage points (:data:`P_RESOLUTION`); among equally
+    likely routes the cheaper one, then the earlier expected arrival, comes first — so a
+    loose deadline that every candidate meets keeps the cheapest route on top.
+    """
+    scored = [
+        (
+            r,
+            estimate(
+                r, deadline, observations, network=network, ready=ready, samples=samples, seed=seed
+            ),
+        )
+        for r in routes
+    ]
+    scored.sort(
+        key=lambda rs: (
+            -round(rs[1].probability / P_RESOLUTION),
+            rs[0].totals.cost_usd,
+            rs[1].expected_arrival,
+            rs[0].nodes,
+        )
+    )
+    return scored

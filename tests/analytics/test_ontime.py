@@ -1,0 +1,109 @@
+"""routing.ontime: P(on time) from observed distributions, missed connections, fallback."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import routing
+from routing.ontime import Observations, estimate, rank_on_time
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "routing"))
+from routing_kit import MONDAY, lane, make_network  # noqa: E402
+
+
+@pytest.fixture
+def two_carriers():
+    """XXAAA → XXBBB by a reliable carrier and a cheaper unreliable one, both weekly Mon 12:00,
+    240 h planned; and an onward weekly feeder XXBBB → XXCCC on Saturdays 00:00."""
+    return make_network(
+        [
+            lane("XXAAA", "XXBBB", carrier="Steady", cost=200, hours=240, departures=[12]),
+            lane("XXAAA", "XXBBB", carrier="Cheapo", cost=100, hours=240, departures=[12]),
+            lane("XXBBB", "XXCCC", carrier="Feeder", cost=50, hours=24, departures=[120]),
+        ]
+    )
+
+
+def _observed(rng, late_share):
+    n = 400
+    steady = rng.normal(240, 4, n)
+    cheapo = np.where(rng.random(n) < late_share, 240 + 96, 240) + rng.normal(0, 4, n)
+    return Observations(
+        transit={
+            ("XXAAA", "XXBBB", "sea", "Steady"): steady.tolist(),
+            ("XXAAA", "XXBBB", "sea", "Cheapo"): cheapo.tolist(),
+        },
+        departure_delay={("XXAAA", "XXBBB", "sea", "Cheapo"): [0.0] * n},
+        snapshot="0x" + "11" * 32,
+    )
+
+
+def test_the_deadline_decides_between_cheap_and_reliable(two_carriers):
+    rng = np.random.default_rng(1)
+    obs = _observed(rng, late_share=0.3)
+    routes = routing.propose(
+        two_carriers, "XXAAA", "XXBBB", alternatives=2, depart_after=MONDAY.isoformat()
+    )
+    assert {r.legs[0].carrier for r in routes} == {"Steady", "Cheapo"}
+    planned = routes[0].legs[-1].arrival
+
+    loose = rank_on_time(routes, planned + timedelta(days=10), obs, network=two_carriers)
+    assert loose[0][0].legs[0].carrier == "Cheapo"  # both certain: the cheaper wins
+    assert [round(e.probability, 2) for _, e in loose] == [1.0, 1.0]
+
+    tight = rank_on_time(routes, planned + timedelta(days=1), obs, network=two_carriers)
+    assert tight[0][0].legs[0].carrier == "Steady"
+    p = {r.legs[0].carrier: e.probability for r, e in tight}
+    assert p["Steady"] > 0.99
+    assert abs(p["Cheapo"] - 0.7) < 0.05  # the 30 % four days late miss it
+    assert tight[1][1].snapshot == "0x" + "11" * 32
+
+
+def test_band_and_expected_arrival(two_carriers):
+    obs = _observed(np.random.default_rng(2), late_share=0.5)
+    [route] = routing.propose(
+        two_carriers, "XXAAA", "XXBBB", carriers="Cheapo", depart_after=MONDAY.isoformat()
+    )
+    est = estimate(route, route.legs[-1].arrival + timedelta(days=1), obs, network=two_carriers)
+    planned = route.legs[-1].arrival
+    assert abs((est.p10 - planned).total_seconds()) < 12 * 3600
+    assert abs((est.p90 - planned).total_seconds() - 96 * 3600) < 12 * 3600
+    assert abs((est.expected_arrival - planned).total_seconds() - 48 * 3600) < 6 * 3600
+    assert est.fallback == ()
+    data = est.to_json()
+    assert set(data) >= {"p_on_time", "arrival_p10", "arrival_p90", "analytics_snapshot"}
+
+
+def test_missed_connection_waits_a_week(two_carriers):
+    """A late first leg misses Saturday's feeder and takes next week's."""
+    obs = _observed(np.random.default_rng(3), late_share=0.25)
+    [route] = routing.propose(
+        two_carriers, "XXAAA", "XXCCC", carriers="Cheapo,Feeder", depart_after=MONDAY.isoformat()
+    )
+    assert [leg.carrier for leg in route.legs] == ["Cheapo", "Feeder"]
+    planned = route.legs[-1].arrival
+    est = estimate(route, planned + timedelta(days=2), obs, network=two_carriers)
+    # on-time first legs connect as planned; the 25 % late ones arrive a week later
+    assert abs(est.probability - 0.75) < 0.04
+    assert abs((est.p90 - planned).total_seconds() - 7 * 86400) < 3600
+    # the feeder lane and the hub have no observations: modelled schedule, and it says so
+    assert "XXBBB-XXCCC Feeder" in est.fallback
+    assert "hub XXBBB" in est.fallback
+
+
+def test_too_few_observations_fall_back_to_the_schedule(two_carriers):
+    [route] = routing.propose(
+        two_carriers, "XXAAA", "XXBBB", carriers="Steady", depart_after=MONDAY.isoformat()
+    )
+    sparse = Observations(transit={("XXAAA", "XXBBB", "sea", "Steady"): [500.0] * 29})
+    est = estimate(route, route.legs[-1].arrival, sparse, network=two_carriers)
+    assert est.fallback == ("XXAAA-XXBBB Steady",)
+    assert est.probability == 1.0 and est.p50 == route.legs[-1].arrival
+    enough = Observations(transit={("XXAAA", "XXBBB", "sea", "Steady"): [500.0] * 30})
+    late = estimate(route, route.legs[-1].arrival, enough, network=two_carriers)
+    assert late.probability == 0.0 and late.fallback == ()

@@ -1,0 +1,263 @@
+"""What the buyer's tools read from the index: one shipment, a party's shipments, freshness.
+
+`Reader(store, chain_id, contract)` answers in the client's own read model: `snapshot(id)`
+gives the contract's `ShipmentView` as a dict (the same keys and types as
+`Tradelane.view`) with the milestone history, so `Tradelane.status` builds the same
+`ShipmentStatus` from the index as from the chain. Every query is an index lookup: the cost
+does not grow with the number of shipments or blocks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import and_, func, or_, select
+
+from ..errors import NotFoundError
+from ..model import Classifier, Code, Milestone, MilestoneEvent, State, parse_locode
+from .schema import cursors, legs, milestones, parties, shipments, tokens
+from .store import Store
+
+__all__ = ["Freshness", "Reader"]
+
+_STATES = {s.label: s for s in State}
+_MODES = {"sea": 0, "air": 1, "rail": 2, "road": 3}
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How far the index has read: block, its time, the node's head then, and when."""
+
+    block: int
+    block_time: int
+    head: int
+    finalized: int
+    finality: str
+    synced_at: int
+    reorgs: int
+
+    @property
+    def behind(self) -> int:
+        return max(self.head - self.block, 0)
+
+    @property
+    def age(self) -> int:
+        """Seconds since the follower last synced."""
+        return max(int(time.time()) - self.synced_at, 0)
+
+    def to_json(self) -> dict:
+        return asdict(self) | {"blocks_behind": self.behind, "age_seconds": self.age}
+
+    def describe(self) -> str:
+        lag = f"{self.behind} blocks behind the head" if self.behind else "at the node's head"
+        return f"index at block {self.block} ({lag}, synced {self.age}s ago)"
+
+
+class Reader:
+    """Queries of one deployment's index."""
+
+    def __init__(self, store: Store, chain_id: int, contract: str):
+        self.store, self.chain_id, self.contract = store, chain_id, contract
+
+    def _key(self, table):
+        return and_(table.c.chain_id == self.chain_id, table.c.contract == self.contract)
+
+    # -- freshness -----------------------------------------------------------------------
+
+    def freshness(self) -> Freshness | None:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(cursors).where(self._key(cursors))).first()
+        if row is None:
+            return None
+        return Freshness(
+            block=row.number,
+            block_time=row.timestamp,
+            head=row.head,
+            finalized=row.finalized,
+            finality=row.finality,
+            synced_at=row.synced_at,
+            reorgs=row.reorgs,
+        )
+
+    # -- one shipment --------------------------------------------------------------------
+
+    def count(self) -> int:
+        with self.store.engine.connect() as conn:
+            found = conn.execute(
+                select(func.max(shipments.c.shipment_id)).where(self._key(shipments))
+            ).scalar()
+        return int(found or 0)
+
+    def snapshot(self, shipment_id: int, *, with_history: bool = True):
+        """(view dict as `Tradelane.view` returns it, milestone events, index block time)."""
+        with self.store.engine.connect() as conn:
+            ship = conn.execute(
+                select(shipments).where(
+                    self._key(shipments), shipments.c.shipment_id == shipment_id
+                )
+            ).first()
+            if ship is None:
+                raise NotFoundError(
+                    f"shipment {shipment_id} does not exist on chain {self.chain_id} "
+                    f"(contract {self.contract}, as indexed)"
+                )
+            route = conn.execute(
+                select(legs)
+                .where(self._key(legs), legs.c.shipment_id == shipment_id, legs.c.in_force)
+                .order_by(legs.c.leg)
+            ).all()
+            events = self._history(conn, shipment_id) if with_history else []
+            now = conn.execute(
+                select(cursors.c.timestamp).where(self._key(cursors))
+            ).scalar_one_or_none()
+        return _view(ship, route), events, int(now or 0)
+
+    def history(self, shipment_id: int) -> list[MilestoneEvent]:
+        with self.store.engine.connect() as conn:
+            return self._history(conn, shipment_id)
+
+    def _history(self, conn, shipment_id: int) -> list[MilestoneEvent]:
+        rows = conn.execute(
+            select(milestones)
+            .where(self._key(milestones), milestones.c.shipment_id == shipment_id)
+            .order_by(milestones.c.seq)
+        ).all()
+        return [
+            MilestoneEvent(
+                milestone=Milestone(
+                    shipment_id,
+                    r.leg,
+                    Code[r.code],
+                    Classifier[r.classifier],
+                    r.location,
+                    r.event_time,
+                ),
+                carrier=r.carrier,
+                seq=r.seq,
+                recorded_at=r.recorded_at,
+                relayed=r.relayed,
+                record=r.record,
+                head=r.head,
+                tx_hash=r.tx_hash,
+                block_number=r.block_number,
+                log_index=r.log_index,
+            )
+            for r in rows
+        ]
+
+    # -- a party's shipments -------------------------------------------------------------
+
+    def _of(self, address: str, roles: tuple[str, ...]):
+        return and_(
+            self._key(shipments),
+            or_(*(shipments.c[role] == address for role in roles)),
+        )
+
+    def count_of(self, address: str, roles: tuple[str, ...] = ("buyer", "seller")) -> int:
+        with self.store.engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(shipments).where(self._of(address, roles))
+            ).scalar_one()
+
+    def shipments_of(
+        self,
+        address: str,
+        *,
+        roles: tuple[str, ...] = ("buyer", "seller"),
+        limit: int | None = None,
+        before: int | None = None,
+        newest_first: bool = False,
+    ) -> list[int]:
+        """Ids of `address`'s shipments (as buyer or seller), oldest first unless
+        `newest_first`; a page is `limit` ids, optionally only those below id `before`."""
+        where = self._of(address, roles)
+        if before is not None:
+            where = and_(where, shipments.c.shipment_id < before)
+        order = shipments.c.shipment_id.desc() if newest_first else shipments.c.shipment_id
+        query = select(shipments.c.shipment_id).where(where).order_by(order).limit(limit)
+        with self.store.engine.connect() as conn:
+            return [r[0] for r in conn.execute(query).all()]
+
+    def roles_of(self, address: str) -> dict[int, set[str]]:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(parties.c.shipment_id, parties.c.role).where(
+                    self._key(parties), parties.c.address == address
+                )
+            ).all()
+        found: dict[int, set[str]] = {}
+        for sid, role in rows:
+            found.setdefault(sid, set()).add(role)
+        return found
+
+    # -- tokens --------------------------------------------------------------------------
+
+    def token(self, address: str) -> tuple[str, int] | None:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(
+                select(tokens.c.symbol, tokens.c.decimals).where(
+                    tokens.c.chain_id == self.chain_id, tokens.c.address == address
+                )
+            ).first()
+        return (row.symbol, row.decimals) if row else None
+
+    def remember_token(self, address: str, symbol: str, decimals: int) -> None:
+        row = {"chain_id": self.chain_id, "address": address, "symbol": symbol[:32]}
+        row["decimals"] = decimals
+        from .project import _insert_new
+
+        with self.store.engine.begin() as conn:
+            conn.execute(_insert_new(conn, tokens), [row])
+
+
+def _hexbytes(text: str) -> bytes:
+    return bytes.fromhex(text[2:])
+
+
+def _view(ship, route) -> dict:
+    """A shipments row (and its legs in force) as the contract's ShipmentView dict."""
+    deposited = int(ship.amount)
+    released, refunded = int(ship.released), int(ship.refunded)
+    tranches = []
+    for part in filter(None, ship.tranches.split(",")):
+        code, leg, bps = part.split(":")
+        tranches.append((int(Code[code]), int(leg), int(bps)))
+    return {
+        "state": int(_STATES[ship.state]),
+        "buyer": ship.buyer,
+        "seller": ship.seller,
+        "receiver": ship.receiver,
+        "token": ship.token,
+        "arbiter": ship.arbiter,
+        "destination": parse_locode(ship.destination),
+        "deadline": ship.deadline,
+        "openedAt": ship.opened_at,
+        "deliveredAt": ship.delivered_at,
+        "disputedAt": ship.disputed_at,
+        "deposited": deposited,
+        "released": released,
+        "refunded": refunded,
+        "held": deposited - released - refunded,
+        "routeHash": _hexbytes(ship.route_hash),
+        "networkHash": _hexbytes(ship.network_hash),
+        "itemsRoot": _hexbytes(ship.items_root),
+        "head": _hexbytes(ship.head),
+        "milestones": ship.milestone_count,
+        "currentLeg": ship.current_leg,
+        "legPhase": ship.leg_phase,
+        "lastEventTime": ship.last_event_time,
+        "tranches": tranches,
+        "legs": [
+            (
+                r.origin.encode(),
+                r.destination.encode(),
+                _MODES[r.mode],
+                r.carrier,
+                r.planned_departure,
+                r.planned_arrival,
+                r.passages,
+            )
+            for r in route
+        ],
+    }
