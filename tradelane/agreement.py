@@ -16,8 +16,9 @@ Documents (dicts, written with `write` and read back with `load`, which checks t
 * booking ``tradelane-booking/1``: a carrier's confirmation of leg ``leg`` of the agreement
   ``agreement`` (the digest of an offer or of an amendment).
 * amendment ``tradelane-amendment/1``: the legs from ``from_leg`` replaced by ``legs`` on
-  shipment ``shipment_id`` (``old_legs`` is the route in force), signatures by ``buyer`` and
-  ``seller`` under ``signatures``, and ``bookings`` by the new legs' carriers.
+  shipment ``shipment_id`` (``agreement`` is the digest of the offer or amendment in force and
+  ``old_legs`` its route), signatures by ``buyer`` and ``seller`` under ``signatures``, and
+  ``bookings`` by the new legs' carriers.
 
 Functions here are pure (no chain): `offer_terms`, `offer_digest`, `sign_offer`,
 `booking_digest`, `sign_booking`, `amendment_document`, `amendment_digest`, `sign_amendment`,
@@ -125,7 +126,7 @@ BOOKING_TYPES = {
 AMENDMENT_TYPES = {
     "Amendment": [
         {"name": "shipmentId", "type": "uint256"},
-        {"name": "oldRouteHash", "type": "bytes32"},
+        {"name": "agreement", "type": "bytes32"},
         {"name": "fromLeg", "type": "uint8"},
         {"name": "routeHash", "type": "bytes32"},
         {"name": "networkHash", "type": "bytes32"},
@@ -414,6 +415,7 @@ def amendment_document(
     chain_id: int,
     contract: str,
     shipment_id: int,
+    agreement: bytes,
     old_legs: Sequence[Sequence],
     from_leg: int,
     legs: Sequence[Sequence],
@@ -429,6 +431,7 @@ def amendment_document(
         "chain_id": chain_id,
         "contract": to_checksum_address(contract),
         "shipment_id": shipment_id,
+        "agreement": _hex(agreement),
         "old_route_hash": _hex(route_hash(old_legs)),
         "old_legs": legs_to_json(old_legs),
         "from_leg": from_leg,
@@ -446,7 +449,7 @@ def amendment_document(
 def _amendment_message(doc: dict) -> dict:
     return {
         "shipmentId": int(doc["shipment_id"]),
-        "oldRouteHash": _bytes32(doc["old_route_hash"], "old_route_hash"),
+        "agreement": _bytes32(doc["agreement"], "agreement"),
         "fromLeg": int(doc["from_leg"]),
         "routeHash": _bytes32(doc["route_hash"], "route_hash"),
         "networkHash": _bytes32(doc["network_hash"], "network_hash"),
@@ -482,6 +485,7 @@ _REQUIRED = {
         "chain_id",
         "contract",
         "shipment_id",
+        "agreement",
         "old_legs",
         "from_leg",
         "legs",

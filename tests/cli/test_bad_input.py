@@ -107,18 +107,16 @@ CASES = [
 @pytest.fixture(scope="module")
 def sid(tl) -> int:
     """A routed shipment (1 ETH, 20 % at DEPA of leg 0), nothing recorded yet."""
-    shipment = tl.open_shipment(
+    return tl.open_agreed_shipment(
         "buyer",
         seller="seller",
+        encoded=encoded_route(tl),
         amount=10**18,
-        destination="NLRTM",
         deadline=tl.chain.now() + 30 * DAY,
         arbiter="arbiter",
         token=ETH,
         tranches=[Tranche.parse("DEPA:0:2000")],
     )
-    tl.commit_route("seller", shipment, encoded_route(tl))
-    return shipment
 
 
 @pytest.fixture(scope="module")

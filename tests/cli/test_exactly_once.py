@@ -62,7 +62,7 @@ def test_a_rerun_while_the_opening_is_pending_waits_for_it_and_sends_nothing_twi
     for failed in (first, again):
         assert "not mined within" in failed.output and "re-run the same command" in failed.output
     assert done["shipment_id"] == rerun["shipment_id"] == 1
-    assert done["resumed"] is True and [t["step"] for t in done["transactions"]] == ["commit route"]
+    assert done["resumed"] is True and done["transactions"] == []  # one acceptOffer did it all
     assert rerun["resumed"] is True and rerun["transactions"] == []
     assert done["amount"] == str(7 * 10**17) and done["state"] == "routed"
     assert node.chain.w3.eth.get_transaction_count(node.chain.address("buyer")) == 1
@@ -79,7 +79,7 @@ def test_a_dropped_transaction_is_rebroadcast_from_the_journal(node, tmp_path):
     data = json.loads(result.stdout)
     assert "re-broadcast from the journal" in result.output
     assert data["shipment_id"] == 1 and data["resumed"] is True
-    (opened,) = [s for s in steps(tmp_path) if s["label"] == "openShipment#0"]
+    (opened,) = [s for s in steps(tmp_path) if s["label"] == "acceptOffer#0"]
     assert len(opened["attempts"]) == 1 and opened["state"] == "mined"
     assert node.chain.w3.eth.get_transaction_count(node.chain.address("buyer")) == 1
 
@@ -136,7 +136,7 @@ def test_an_entry_the_chain_cannot_include_is_reported_and_never_reused(node, tm
 
 def test_a_damaged_journal_is_a_clear_error_and_is_never_reset(node, tmp_path):
     node.run(*SHIP)
-    (path,) = [p for p in tmp_path.glob("chains/*/intents/*/openShipment#0.json")]
+    (path,) = [p for p in tmp_path.glob("chains/*/intents/*/acceptOffer#0.json")]
     path.write_text("{ half written")
 
     result = node.run(*SHIP, ok=False)

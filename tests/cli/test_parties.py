@@ -123,11 +123,10 @@ def test_status_and_history_show_names_and_flag_unknown_addresses(invoke, home, 
     shutil.copy(home / "deployments.json", tmp_path / "deployments.json")
     carrier1 = dev_accounts()["carrier1"].address
     stranger = "0x5FbDB2315678afecb367f032d93F642f64180aa3"  # not a dev key, not in the book
-    sid = tl.open_shipment(
-        "buyer", seller="seller", amount=10**15, destination="NLRTM",
+    sid = tl.open_agreed_shipment(
+        "buyer", seller="seller", encoded=encoded_route(tl), amount=10**15,
         deadline=tl.chain.now() + 30 * DAY, arbiter=stranger,
     )  # fmt: skip
-    tl.commit_route("seller", sid, encoded_route(tl))
     tl.record("carrier1", tl.milestone_for(sid, Code.GTIN)[0])
     env = {"TRADELANE_HOME": str(tmp_path)}
     for address, name, role in ((carrier1, "Meridian Container Line", "carrier"),

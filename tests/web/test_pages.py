@@ -50,12 +50,13 @@ def test_completed_shipment_says_so_and_stops_live_updates(client, journey):
     assert "Delivered" in html
 
 
-def test_open_shipment_without_route_has_a_placeholder_map(client, journey):
+def test_accepted_shipment_shows_its_agreed_route_before_bookings(client, journey):
+    """Since offers (issue 12), a shipment has its route from the start: no placeholder map."""
     j = journey("open")
 
     html = client.get(f"/shipment/{j.sid}").text
 
-    assert "Awaiting route" in html and "No route committed yet" in html
+    assert "No route committed yet" not in html and "DEDUI" in html
 
 
 def test_body_fragment_and_standalone_map(client, journey):
