@@ -132,15 +132,14 @@ class AddressBook:
         return cls(path, parties)
 
     def save(self) -> Path:
-        """Write the book atomically (a kill never leaves half a file)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the book durably (a kill never leaves half a file)."""
+        from .intents import write_json
+
         data = {
             "version": 1,
             "parties": [p.as_json() for p in sorted(self._parties.values(), key=_order)],
         }
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        tmp.replace(self.path)
+        write_json(self.path, data)
         return self.path
 
     # -- the API every table uses ---------------------------------------------------------

@@ -61,6 +61,12 @@ class Party:
     def json(self, *args) -> dict | list:
         return json.loads(self.run(*args, "--json").stdout)
 
+    def account(self):
+        """The party's own key, unlocked (what an attacker holding it would use directly)."""
+        return Account.from_key(
+            Account.decrypt(json.loads(self.keystore.read_text()), self.password)
+        )
+
     def knows(self, other: Party, name: str, role: str) -> None:
         """Write `other` into this party's address book, as the people would."""
         self.run("parties", "add", other.address, name, "--role", role)

@@ -142,3 +142,18 @@ def test_status_and_history_show_names_and_flag_unknown_addresses(invoke, home, 
     assert "seller seller (" in shown  # a dev account not in the book keeps its dev name
     assert "arbiter ⚠ 0x5FbD…0aa3" in shown
     assert "shipments of Acme Imports (buyer)" in listed
+
+
+@pytest.mark.parametrize(
+    "path",
+    [(g, c) for g in ("offer", "amend", "parties") for c in sorted(cli.commands[g].commands)],
+)
+def test_agreement_subcommands_have_an_example_and_are_in_the_readme(path):
+    from pathlib import Path
+
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    reference = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+    assert result.exit_code == 0 and "Example" in result.output
+    assert f"tradelane {' '.join(path)}" in result.output.split("Example", 1)[1]
+    assert f"{path[0]} {path[1]}" in reference.split("## Command reference", 1)[1]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import importlib
 
 from . import (  # noqa: F401  (each registers its commands)
+    accept,
+    amend,
+    booking,
     chain_cmds,
     demo,
     index,
     lanes,
     milestones,
+    offer,
     parties,
     route,
     settle,

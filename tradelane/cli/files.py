@@ -8,16 +8,24 @@ Writes are atomic, so a kill never leaves half an offer behind.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 from web3 import Web3
 
+from .. import agreement
 from ..errors import InputError
+from ..intents import write_json
 
-__all__ = ["read_doc", "write_doc", "check_target", "output_option"]
+__all__ = [
+    "read_doc",
+    "write_doc",
+    "check_target",
+    "check_deployment",
+    "load_here",
+    "output_option",
+]
 
 STDIO = "-"
 
@@ -53,15 +61,14 @@ def write_doc(doc: dict, path: str, what: str) -> str:
         click.echo(text, nl=False)
         return "stdout"
     check_target(path, what)
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    tmp.replace(target)
-    return str(target)
+    write_json(Path(path), doc)
+    return path
 
 
-def read_doc(path: str, fmt: str, what: str) -> dict:
-    """The JSON document in `path` ('-' = stdin) tagged `fmt`; one clear error otherwise."""
+def read_doc(path: str, fmt: str | tuple[str, ...], what: str) -> dict:
+    """The document in `path` ('-' = stdin), shape-checked as `fmt` (or one of several);
+    one clear error otherwise."""
+    wanted = (fmt,) if isinstance(fmt, str) else fmt
     where = "stdin" if path == STDIO else str(path)
     try:
         text = sys.stdin.read() if path == STDIO else Path(path).read_text()
@@ -73,10 +80,12 @@ def read_doc(path: str, fmt: str, what: str) -> dict:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{what} file {where} is not JSON (line {err.lineno}): {err.msg}") from err
-    if not isinstance(doc, dict) or doc.get("format") != fmt:
+    if not isinstance(doc, dict) or doc.get("format") not in wanted:
         found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
-        raise InputError(f"{where} is not a Tradelane {what} (format {found!r}, expected {fmt})")
-    return doc
+        raise InputError(
+            f"{where} is not a Tradelane {what} (format {found!r}, expected {' or '.join(wanted)})"
+        )
+    return agreement.check(doc, f"{what} file {where}")
 
 
 def check_deployment(doc: dict, where: str, what: str, chain_id: int, contract: str) -> None:
@@ -92,3 +101,10 @@ def check_deployment(doc: dict, where: str, what: str, chain_id: int, contract: 
             f"{what} {where} is for contract {theirs}, but this chain's Tradelane is {contract}; "
             "ask for one made for this deployment"
         )
+
+
+def load_here(tl, path: str, fmt: str | tuple[str, ...], what: str) -> dict:
+    """`read_doc`, then refuse a document made for another chain or deployment."""
+    document = read_doc(path, fmt, what)
+    check_deployment(document, path, what, tl.chain.chain_id, tl.address)
+    return document

@@ -8,17 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.table import Table
 from web3 import Web3
 
 from ..chain import DEV_NAMES, Chain
-from ..errors import InputError
+from ..errors import InputError, read_json
 from ..parties import AddressBook, checksum
 from .render import party, routes_table
 from .route import load_network_option, query_from_options
 
-__all__ = ["party_address", "carriers_for", "propose_route", "legs_table"]
+__all__ = [
+    "party_address",
+    "own_address",
+    "carriers_for",
+    "check_roles",
+    "propose_route",
+    "legs_table",
+    "parse_duration",
+]
 
 DEV_CARRIERS = ("carrier1", "carrier2", "carrier3")
 
@@ -37,6 +46,54 @@ def party_address(chain: Chain, book: AddressBook, text: str, what: str) -> str:
         f"{what} '{text}' is neither an address nor a name in your address book; "
         "add it with `tradelane parties add ADDRESS NAME --role ROLE` or give the 0x address"
     )
+
+
+def own_address(chain: Chain, book: AddressBook, spec: str) -> str:
+    """The address behind `--account` without unlocking it: a keystore file's `address`
+    field, or a dev name / book name / address (for views that sign nothing)."""
+    path = Path(spec)
+    if spec.endswith(".json") or path.is_file():
+        data = read_json(path, "keystore")
+        address = "0x" + str(
+            data.get("address", "") if isinstance(data, dict) else ""
+        ).removeprefix("0x")
+        if not Web3.is_address(address):
+            raise InputError(f"keystore {spec} names no address; pass --account ADDRESS instead")
+        return Web3.to_checksum_address(address)
+    return party_address(chain, book, spec, "--account")
+
+
+def check_roles(book: AddressBook, roles: dict[str, str | None], carriers: Sequence[str]) -> None:
+    """Nobody is both a carrier and the seller, buyer or arbiter, and the arbiter is nobody
+    else's: the contract refuses such terms too, this says so before anything is signed."""
+    named = {role: a for role, a in roles.items() if a}
+    for i, carrier in enumerate(carriers):
+        for role, address in named.items():
+            if same_address(carrier, address):
+                raise InputError(
+                    f"leg {i}'s carrier {book.label(carrier)} ({carrier}) is also the {role}: "
+                    "a party to the deal cannot report the legs that release its money"
+                )
+    arbiter = named.get("arbiter")
+    for role, address in named.items():
+        if role != "arbiter" and arbiter and same_address(arbiter, address):
+            raise InputError(
+                f"the arbiter {book.label(arbiter)} ({arbiter}) is also the {role}: "
+                "choose an arbiter that is neither buyer, seller nor carrier"
+            )
+    if named.get("buyer") and named.get("seller") and same_address(named["buyer"], named["seller"]):
+        raise InputError(f"the buyer and the seller are the same address {named['buyer']}")
+
+
+def parse_duration(text: str, what: str) -> int:
+    """'7d', '12h', '30m' or seconds -> seconds (positive)."""
+    value = str(text).strip().lower()
+    scale = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+    unit = scale.get(value[-1:])
+    digits = value[:-1] if unit else value
+    if not digits.isdigit() or int(digits) == 0:
+        raise InputError(f"{what} '{text}' is not a duration like 7d, 12h or 3600")
+    return int(digits) * (unit or 1)
 
 
 def carriers_for(
@@ -80,14 +137,14 @@ def propose_route(
     origin: str,
     destination: str,
     pick: int,
-    console=None,
     *,
     depart_after: datetime | None = None,
     **routing_opts,
 ):
     """Propose routes as `tradelane route` does (schedules from the chain's clock) and pick one.
 
-    Shows the alternatives on `console` when given. Returns the picked `routing.Route`.
+    Returns (the picked `routing.Route`, a table of the alternatives to show once the rest
+    of the command's input has been checked).
     """
     import routing
 
@@ -105,25 +162,28 @@ def propose_route(
         raise InputError(str(err)) from err
     if not 1 <= pick <= len(routes):
         raise InputError(f"--pick {pick}: there are {len(routes)} alternatives (1..{len(routes)})")
-    if console is not None:
-        console.print(routes_table(routes, pick))
-    return routes[pick - 1]
+    return routes[pick - 1], routes_table(routes, pick)
 
 
-def legs_table(legs: Sequence, book: AddressBook, title: str, first_leg: int = 0) -> Table:
-    """Signed leg tuples (as the contract stores them) with carriers named by the book."""
+def legs_table(
+    legs: Sequence, book: AddressBook, title: str, first_leg: int = 0, name=None
+) -> Table:
+    """Signed leg tuples (as the contract stores them) with carriers named by the book (or by
+    `name(address)` when given)."""
     from routing.encode import decode_legs
+
+    name = name or (lambda address: party(address, book))
 
     table = Table(title=title, title_justify="left")
     for col in ("leg", "from", "to", "mode", "carrier", "departs", "arrives", "passages"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col == "carrier")
     for i, leg in enumerate(decode_legs(list(legs)), first_leg):
         table.add_row(
             str(i),
             leg["origin"],
             leg["destination"],
             leg["mode"],
-            party(leg["carrier"], book),
+            name(leg["carrier"]),
             leg["departure"].strftime("%Y-%m-%d %H:%M"),
             leg["arrival"].strftime("%Y-%m-%d %H:%M"),
             ", ".join(leg["passages"]) or "-",
