@@ -173,8 +173,12 @@ abstract contract Milestones is ShipmentStore, EIP712 {
                 r := calldataload(add(m, 0xe0))
                 vs := calldataload(add(m, 0x100))
             }
-            // The nonce is per leg (A5): the milestones already on the current leg, 0 for the next.
-            uint256 nonce = m.leg == (p >> 4) & 0x0f ? (p >> 8) & 0xff : 0;
+            // The nonce is per leg (A5): the milestones already on the current leg, 0 for the next
+            // (any other leg is refused below, whatever it recovers).
+            uint256 nonce;
+            assembly {
+                nonce := mul(eq(calldataload(add(m, 0x20)), and(shr(4, p), 0x0f)), and(shr(8, p), 0xff))
+            }
             reporter = ECDSA.recover(_attestationDigest(m, nonce, deadline), r, vs);
         }
         uint256 release; // 1: an ACT DEPA/ARRI that releases a tranche; 2: an ACT DROP

@@ -48,9 +48,9 @@ abstract contract ShipmentStorage is IShipmentsTypes {
         bytes5 destination;
         uint8 trancheCount;
         uint8 releasedTranches; //    bit i set once tranche i was paid (at most once, B27)
+        uint40 deliveredAt; //        in a word written at acceptance: DROP writes no new word
         // --- word 22
         address receiver;
-        uint40 deliveredAt;
         uint40 disputedAt;
         // --- words 23, 24
         bytes32 terms; //             keccak256(abi.encode(agreement, routeHash)) in force

@@ -24,24 +24,37 @@ Functions here are pure (no chain): `offer_terms`, `offer_digest`, `sign_offer`,
 `booking_digest`, `sign_booking`, `amendment_document`, `amendment_digest`, `sign_amendment`,
 `offer_call_args`, `load`, `write`, `legs_to_json` / `legs_from_json`.
 
-On-chain steps are `tradelane.client.Tradelane` methods, each with one party's key:
+On-chain steps are `tradelane.client.Tradelane` methods (implemented in `tradelane.agreeing`),
+each with one party's key (a dev name, an address this process holds, or a LocalAccount):
 
 * seller / operator: ``make_offer(seller, encoded, amount=…, deadline=…, arbiter=…, buyer=None,
-  token=ETH, tranches=(), items_root=…, valid_for=…)`` → signed offer document;
-  ``revoke_offer(seller, offer)``; ``offers_accepted(seller)`` → accepted offers from the logs.
+  token=ETH, tranches=(), items_root=…, destination=None, valid_for=7 days, nonce=None,
+  on_behalf_of=None)`` → signed offer document (`encoded`: `routing.encode.EncodedRoute` or
+  anything with ``legs`` and ``network_hash``); ``revoke_offer(seller, offer)``;
+  ``offers_accepted(seller)`` → accepted offers from the logs; ``offer_status(offer)`` →
+  ("open" | "accepted" | "revoked" | "expired" | "superseded", shipment id or None).
+  A seller pays less gas per acceptance with dense nonces (256 share a storage word): pass
+  ``nonce=`` from a counter; the default is random.
 * carrier: ``sign_booking(carrier, document, leg)`` → booking document (for an offer or an
-  amendment, to ride in its transaction or be relayed); ``confirm_booking(carrier,
+  amendment; it rides in that transaction, or anyone relays it); ``confirm_booking(carrier,
   shipment_id, leg)`` (a direct call); ``relay_bookings(sender, shipment_id, bookings)``.
-* buyer: ``inspect_offer(offer)`` → `OfferReport` (every term, problems, gas per step);
+* buyer: ``inspect_offer(offer, buyer=None)`` → `tradelane.agreeing.OfferReport` (terms, legs,
+  signer and its role, status, booked legs, problems, gas per step, ``acceptable``);
   ``accept_offer(buyer, offer, bookings=())`` → shipment id (opens, funds, commits the route and
-  confirms the bookings given, in one transaction).
-* buyer and seller: ``propose_amendment(party, shipment_id, from_leg, encoded_suffix_legs,
-  network_hash=…, valid_for=…)`` → amendment document signed by `party`;
-  ``sign_amendment(party, document)`` → the document with `party`'s signature added;
-  ``send_amendment(sender, document)``; ``set_receiver(seller, shipment_id, receiver)``.
-* dev shortcut that plays every role (ship, demo, tests, simulators):
-  ``open_agreed_shipment(buyer, seller=…, encoded=…, amount=…, deadline=…, arbiter=…, …)``
-  → shipment id, with every carrier's booking confirmed.
+  confirms the bookings in the offer document and given, in one transaction).
+* buyer and seller: ``propose_amendment(party, shipment_id, from_leg, legs, network_hash=None,
+  valid_for=1 day)`` → amendment document signed by `party` (legs: contract tuples from
+  `from_leg` on, e.g. `routing.encode.encode_route(...).legs`); ``sign_amendment(party,
+  document)`` → with `party`'s signature added; carriers of new legs add bookings with
+  ``sign_booking``; ``send_amendment(sender, document, bookings=())``;
+  ``set_receiver(seller, shipment_id, receiver)``.
+* anyone: ``in_force(shipment_id)`` → (agreement digest, complete legs, network hash);
+  ``view(shipment_id)`` also carries ``legs`` with planned times, ``routeHash``, ``agreement``,
+  ``confirmedLegs`` (bitmask), ``legNonce``; ``settings()`` → grace period, arbiter timeout and
+  their bounds (for `tradelane deploy`).
+* DEV SHORTCUT that plays every role (ship, demo, tests, simulators):
+  ``open_agreed_shipment(buyer, seller=…, encoded=…, amount=…, deadline=…, arbiter=…, token=ETH,
+  tranches=(), items_root=…, destination=None)`` → shipment id, every booking confirmed.
 """
 
 from __future__ import annotations
