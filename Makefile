@@ -6,7 +6,7 @@ PYTEST := $(VENV)/python -m pytest -p no:pytest-brownie
 export SOLCX_BINARY_PATH := $(CURDIR)/.venv/solcx
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: demo test lint test-fast test-brownie bench bootstrap clean
+.PHONY: demo test lint test-fast test-brownie bench bootstrap clean network
 
 bootstrap:
 	@tools/bootstrap.sh
@@ -29,6 +29,10 @@ test-brownie:  ## brownie's own runner against anvil (started by tools/brownie_t
 bench: bootstrap  ## gas, routing speed, lookups, throughput, 10 000-step soak -> benchmarks/
 	@$(VENV)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt 2>&1 | grep -v "^WARNING: Location" || true
 	$(VENV)/python -m benchmarks
+
+network: bootstrap  ## rebuild routing/data from searoute, airportsdata, scgraph_data (build-only deps)
+	@$(VENV)/pip install --quiet --disable-pip-version-check -r requirements-build.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(VENV)/python -m tools.build_network
 
 clean:
 	rm -rf build reports .tradelane

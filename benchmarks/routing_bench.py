@@ -8,6 +8,9 @@ Over a fixed, seeded set of origin-destination pairs it times, per query:
 * k = 5 alternatives, against the baseline ``networkx.shortest_simple_paths`` on the
   min-weight simple-graph projection;
 * the Pareto set (cost, time, CO2e) and the schedule-aware earliest-arrival itinerary;
+* realism: how many lanes of ``routing.realism.LANES`` (published transit ranges,
+  expected corridors, no land leg across water, no absurd detour) the network passes
+  (``realism_lanes``, ``realism_pass``, and the failing lanes' ids);
 
 plus the network's load time and memory. ``run()`` returns the figures; running the
 module prints them as JSON and writes them to ``reports/routing_bench.json``.
@@ -35,6 +38,7 @@ import networkx as nx
 
 import routing
 from routing import network as network_module
+from routing.realism import LANES, check
 
 DEPART = "2025-03-03T00:00:00+00:00"
 SEED = 20250303
@@ -153,6 +157,11 @@ def run(n_pairs: int = DEFAULT_PAIRS) -> dict:
     figures["baseline_k5_median_ms"], figures["baseline_k5_p95_ms"] = _ms(_time(baseline_k5, pairs))
     figures["pareto_median_ms"], figures["pareto_p95_ms"] = _ms(_time(pareto, pairs))
     figures["schedule_median_ms"], figures["schedule_p95_ms"] = _ms(_time(sched, pairs))
+
+    failing = [lane.id for lane in LANES if check(net, lane)]
+    figures["realism_lanes"] = len(LANES)
+    figures["realism_pass"] = len(LANES) - len(failing)
+    figures["realism_failing"] = failing
 
     result = {
         "pairs": len(pairs),

@@ -55,8 +55,9 @@ __all__ = [
 LEG_ABI_TYPE = "(bytes5,bytes5,uint8,address,uint40,uint40,uint16)"
 #: The ABI type hashed for the route commitment.
 LEGS_ABI_TYPE = LEG_ABI_TYPE + "[]"
-#: On-chain mode codes.
+#: On-chain mode codes (the contract's ``Mode`` enum): sea=0 air=1 rail=2 road=3 barge=4.
 MODE_CODES: dict[str, int] = {mode: i for i, mode in enumerate(MODES)}
+assert MODE_CODES["barge"] == 4, "barge is the contract's fifth Mode (inland waterway)"
 #: Placeholder carrier address used when no address mapping is supplied.
 ZERO_ADDRESS = "0x" + "00" * 20
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .assumptions import CUTOFF_HOURS, leg_co2e_kg
+from .checks import check_lanes
 from .errors import NetworkDataError
 from .model import MODES, Port
 from .network import Network, reference_records
@@ -30,6 +31,16 @@ LANE_COLUMNS = (
     "from", "to", "mode", "carrier", "service", "distance_km", "transit_hours", "cost_usd",
     "co2e_kg", "passages", "departures", "cutoff_hours", "via",
 )  # fmt: skip
+
+
+#: Largest believable value per numeric lane field (more is a typo or an overflow).
+LIMITS = {
+    "distance_km": (40_100.0, "km (more than once round the Earth)"),
+    "transit_hours": (2_880.0, "hours (120 days)"),
+    "cost_usd": (1_000_000.0, "USD for one container leg"),
+    "co2e_kg": (1_000_000.0, "kg CO2e for one container leg"),
+    "cutoff_hours": (336.0, "hours (two weeks)"),
+}
 
 
 class _Where:
@@ -93,9 +104,14 @@ def _number(row: dict, field: str, where: _Where, *, required: bool, positive: b
         number = float(value)
     except (TypeError, ValueError):
         raise where.fail(f"{field} {value!r} is not a number") from None
-    if not math.isfinite(number) or number < 0 or (positive and number == 0):
+    if not math.isfinite(number):
+        raise where.fail(f"{field} {value!r} is not a finite number")
+    if number < 0 or (positive and number == 0):
         sign = "positive" if positive else "zero or more"
         raise where.fail(f"{field} {value!r} must be {sign}")
+    limit = LIMITS.get(field)
+    if limit is not None and number > limit[0]:
+        raise where.fail(f"{field} {value!r} is absurd: more than {limit[0]:,g} {limit[1]}")
     return number
 
 
@@ -183,13 +199,25 @@ def _lane(row: dict, where: _Where) -> dict:
 
 
 # ------------------------------------------------------------------- readers
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+def _read_text(path: Path) -> str:
+    """The file as text; not UTF-8 is an error naming the line and the byte."""
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError as err:
         raise NetworkDataError(f"{path}: cannot read ({err.strerror})") from err
-    text = handle.read()
-    handle.close()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise NetworkDataError(
+            f"{path}, line {line}: byte 0x{raw[err.start]:02x} at column {col} is not UTF-8; "
+            "save the file as UTF-8"
+        ) from None
+
+
+def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    text = _read_text(path)
     reader = csv.DictReader(text.splitlines(), skipinitialspace=True)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
@@ -234,16 +262,15 @@ def _json_element_lines(text: str) -> dict[str, list[int]]:
 
 
 def _read_json(path: Path) -> tuple[list[tuple[_Where, dict]], list[tuple[_Where, dict]]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise NetworkDataError(f"{path}: cannot read ({err.strerror})") from err
+    text = _read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise NetworkDataError(f"{path}, line {err.lineno}: invalid JSON ({err.msg})") from None
     if not isinstance(data, dict) or not ({"ports", "lanes"} & data.keys()):
         raise NetworkDataError(f'{path}: expected an object with "ports" and/or "lanes" arrays')
+    if not (data.get("ports") or data.get("lanes")):
+        raise NetworkDataError(f"{path}: no ports and no lanes; add some or drop the file")
     lines = _json_element_lines(text)
     out = []
     for section in ("ports", "lanes"):
@@ -263,10 +290,14 @@ def _read_json(path: Path) -> tuple[list[tuple[_Where, dict]], list[tuple[_Where
 
 def _read_csv(path: Path) -> tuple[list[tuple[_Where, dict]], list[tuple[_Where, dict]]]:
     header, rows = _csv_rows(path)
-    if "locode" in header:
-        return [(_Where(path, n), row) for n, row in rows], []
-    if "from" in header and "to" in header:
-        return [], [(_Where(path, n), row) for n, row in rows]
+    found = [(_Where(path, n), row) for n, row in rows]
+    kind = "ports" if "locode" in header else "lanes" if {"from", "to"} <= set(header) else None
+    if kind and not found:
+        raise NetworkDataError(f"{path}, line 1: a header and no {kind}; add rows or drop the file")
+    if kind == "ports":
+        return found, []
+    if kind == "lanes":
+        return [], found
     raise NetworkDataError(
         f"{path}, line 1: header {','.join(header)!r} has neither 'locode' (ports) "
         "nor 'from,to' (lanes) columns"
@@ -315,11 +346,13 @@ def read_operator_network(path: Path, *, merge: bool = True) -> Network:
         lane_where[key] = where
 
     if merge:
-        ports, ref_lanes, carriers, services, base_hash = reference_records()
+        ports, ref_lanes, carriers, services, base_hash, hubs, components = reference_records()
         ports.update(own_ports)
         lanes = {(ln["from"], ln["to"], ln["service"]): ln for ln in ref_lanes}
     else:
         ports, lanes, carriers, services, base_hash = dict(own_ports), {}, {}, {}, None
+        hubs, components = None, {}
+    check_lanes(own_lanes, lane_where, ports, components or (lambda: reference_records()[6]))
     for key, lane in own_lanes.items():
         for field in ("from", "to"):
             if lane[field] not in ports:
@@ -343,4 +376,6 @@ def read_operator_network(path: Path, *, merge: bool = True) -> Network:
     digest = "0x" + hashlib.sha256(canonical).hexdigest()
     for lane in own_lanes.values():
         carriers.setdefault(lane["carrier"], {"name": lane["carrier"], "mode": lane["mode"]})
-    return Network(ports, lanes.values(), digest, carriers, services)
+    net = Network(ports, lanes.values(), digest, carriers, services, hubs)
+    net.land_components = components
+    return net

@@ -8,9 +8,9 @@ from typing import Any, Literal, NamedTuple
 
 __all__ = ["MODES", "Leg", "Mode", "Port", "Route", "Totals"]
 
-Mode = Literal["sea", "air", "rail", "road"]
-#: Transport modes, in their on-chain code order (sea=0, air=1, rail=2, road=3).
-MODES: tuple[str, ...] = ("sea", "air", "rail", "road")
+Mode = Literal["sea", "air", "rail", "road", "barge"]
+#: Transport modes, in their on-chain code order (sea=0, air=1, rail=2, road=3, barge=4).
+MODES: tuple[str, ...] = ("sea", "air", "rail", "road", "barge")
 
 
 class Port(NamedTuple):

@@ -4,7 +4,7 @@ Nodes are UN/LOCODEs (seaports, airports, inland points); every edge is one lane
 one carrier service (parallel edges for parallel carriers/services/modes), keyed by
 the service id, with these attributes:
 
-``mode`` ("sea"|"air"|"rail"|"road"), ``carrier``, ``service``, ``km``, ``h`` (in-motion
+``mode`` ("sea"|"air"|"rail"|"road"|"barge"), ``carrier``, ``service``, ``km``, ``h`` (in-motion
 hours ETD -> ETA), ``cost`` (USD), ``co2`` (kg CO2e), ``passages`` (tuple of names),
 ``pmask`` (their bitmask), ``deps`` (weekly departure times in hours after Monday
 00:00 UTC; empty = on demand), ``cutoff`` (hours), ``via`` (intermediate calls the
@@ -25,7 +25,7 @@ from types import MappingProxyType
 
 import networkx as nx
 
-from .assumptions import MIN_CONNECTION_HOURS, great_circle_km
+from .assumptions import MIN_CONNECTION_HOURS, great_circle_km, region_of
 from .errors import NetworkDataError, UnknownPort
 from .landmarks import DISK_MIN_NODES, Landmarks, build_landmarks, cache_dir, fingerprint
 from .landmarks import load as load_landmarks
@@ -83,11 +83,16 @@ class Network:
         network_hash: str,
         carriers: Mapping[str, Mapping] | None = None,
         services: Mapping[str, Mapping] | None = None,
+        hubs: Iterable[str] | None = None,
     ):
         self.ports: Mapping[str, Port] = MappingProxyType(dict(ports))
         self.network_hash = network_hash
         self.carriers: Mapping[str, Mapping] = MappingProxyType(dict(carriers or {}))
         self.services: Mapping[str, Mapping] = MappingProxyType(dict(services or {}))
+        #: Transshipment hubs (None: every node may be a transfer point).
+        self.hubs: frozenset[str] | None = frozenset(hubs) if hubs is not None else None
+        #: "road"/"rail" -> {locode: component of the world land network} (reference only).
+        self.land_components: Mapping[str, Mapping[str, int]] = {}
         g = nx.MultiDiGraph()
         g.add_nodes_from(
             (p.locode, {"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon})
@@ -103,6 +108,7 @@ class Network:
         self._projections: OrderedDict = OrderedDict()
         self._landmarks: dict[str, Landmarks] = {}
         self._names: dict[str, list[str]] | None = None
+        self._regions: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return (
@@ -152,6 +158,14 @@ class Network:
                 seen.add(code)
                 out.append(f"{code} ({self.ports[code].name})")
         return out[:n]
+
+    def region(self, locode: str) -> str:
+        """The trade region of a node (``routing.assumptions.region_of``), cached."""
+        hit = self._regions.get(locode)
+        if hit is None:
+            p = self.ports[locode]
+            hit = self._regions[locode] = region_of(p.country, p.lat, p.lon)
+        return hit
 
     def great_circle(self, a: str, b: str) -> float:
         """Great-circle distance in km between two nodes."""
@@ -250,20 +264,25 @@ def _read_reference() -> tuple[dict, str]:
     if manifest.get("data_sha256") != digest:
         raise NetworkDataError(
             f"{REFERENCE_DIR / 'network.json.gz'}: sha256 {digest} does not match MANIFEST.json; "
-            "rebuild it with tools/build_network.py"
+            "rebuild it with make network (tools/build_network)"
         )
     return json.loads(raw), "0x" + digest
 
 
-def reference_records() -> tuple[dict[str, Port], list[dict], dict, dict, str]:
-    """The reference network as records: (ports, lanes, carriers, services, hash)."""
+def reference_records() -> tuple[dict[str, Port], list[dict], dict, dict, str, list[str], dict]:
+    """The reference network as records.
+
+    (ports, lanes, carriers, services, hash, hubs, land components): the last maps
+    "road"/"rail" to {locode: connected component of the world road/rail network}.
+    """
     data, digest = _read_reference()
     ports = {row[0]: Port(*row) for row in data["ports"]}
     fields = data["lane_fields"]
     lanes = [dict(zip(fields, row, strict=True)) for row in data["lanes"]]
     carriers = {c["name"]: c for c in data["carriers"]}
     services = {s["id"]: s for s in data["services"]}
-    return ports, lanes, carriers, services, digest
+    hubs = list(data.get("hubs", ()))
+    return ports, lanes, carriers, services, digest, hubs, data.get("land_components", {})
 
 
 def load_network(path: str | Path | None = None, *, merge: bool = True) -> Network:
@@ -311,8 +330,9 @@ def load_network(path: str | Path | None = None, *, merge: bool = True) -> Netwo
     if hit is not None:
         return hit
     if path is None:
-        ports, lanes, carriers, services, digest = reference_records()
-        net = Network(ports, lanes, digest, carriers, services)
+        ports, lanes, carriers, services, digest, hubs, components = reference_records()
+        net = Network(ports, lanes, digest, carriers, services, hubs)
+        net.land_components = components
     else:
         from .io import read_operator_network
 

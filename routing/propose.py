@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from .constrained import on_time_best, penalised_best
+from .diverse import PENALTY, pick_diverse, reduce_pareto
 from .errors import InvalidQuery, NoRoute
 from .model import Leg, Route
 from .network import Network
@@ -33,9 +35,11 @@ def schedule(network: Network, edges: list[EdgeRef], start: datetime) -> tuple[L
     adj = network.graph._adj
     t = _hours(start)
     legs = []
-    for i, (u, v, key) in enumerate(edges):
+    prev = None
+    for u, v, key in edges:
         d = adj[u][v][key]
-        dep, arr = leg_times(d, t, i == 0)
+        dep, arr = leg_times(d, t, prev)
+        prev = d["mode"]
         legs.append(
             Leg(
                 origin=u,
@@ -236,57 +240,138 @@ def propose(
         raise InvalidQuery(
             f"deadline {q.deadline.isoformat()} is not after the departure time {start.isoformat()}"
         )
-    start_h = _hours(start)
-    k = q.alternatives
-    pure_time = not q.is_mix and q.objective[0][0] == "time"
+    return _search(network, q, start)
 
-    candidates: list[list[EdgeRef]] = []
+
+def _search(network: Network, q: Query, start: datetime) -> list[Route]:
+    """Candidates by the query's mode (best, alternatives, Pareto), scheduled and ranked."""
+    start_h = _hours(start)
+    deadline_h = _hours(q.deadline) if q.deadline is not None else None
+    net_hash = q.route_network_hash(network.network_hash, start)
+    made: dict[tuple, Route] = {}
+
+    def route_of(edges: list[EdgeRef]) -> Route:
+        ident = tuple(edges)
+        hit = made.get(ident)
+        if hit is None:
+            legs = schedule(network, edges, start)
+            hit = made[ident] = Route(
+                legs, net_hash, q.objective_text, round(_score(q, legs, start), 4)
+            )
+        return hit
+
     if q.pareto:
-        candidates = pareto_set(network, q)
+        ranked = _pareto(network, q, start_h, deadline_h, route_of)
     else:
-        want = k if q.deadline is None else max(3 * k, 10)
-        if pure_time:
-            fastest = earliest_arrival(network, q, start_h)
-            if fastest is not None:
-                candidates.append(fastest)
-            if k > 1 or q.deadline is not None:
-                candidates += [edges for _, edges in k_best(network, q, want)]
-        elif want == 1:
-            found = best_path(network, q)
-            candidates = [found] if found is not None else []
+        first = _first(network, q, start_h, deadline_h)
+        if first is None:
+            raise _no_route(network, q)
+        if first == "late":
+            raise _late(network, q, start)
+        ranked = [route_of(first)]
+        if q.alternatives > 1:
+            ranked = _alternatives(network, q, start_h, deadline_h, ranked[0], route_of)
+    ranked.sort(key=lambda r: (r.score, r.totals.cost_usd, r.legs[-1].arrival, r.nodes))
+    return ranked if q.pareto else ranked[: q.alternatives]
+
+
+def _pure_time(q: Query) -> bool:
+    return not q.is_mix and q.objective[0][0] == "time"
+
+
+def _first(network: Network, q: Query, start_h: float, deadline_h: float | None):
+    """The best route's edges; None: no route at all; "late": none meets the deadline."""
+    if _pure_time(q):
+        found = earliest_arrival(network, q, start_h)
+        if found is None:
+            return None
+        if deadline_h is not None:
+            legs = schedule(network, found, _dt(start_h))
+            if _hours(legs[-1].arrival) > deadline_h + 1e-9:
+                return "late"
+        return found
+    if deadline_h is None:
+        return best_path(network, q)
+    found = on_time_best(network, q, start_h, deadline_h, 1)
+    if found:
+        return found[0]
+    return None if best_path(network, q) is None else "late"
+
+
+def _late(network: Network, q: Query, start: datetime) -> NoRoute:
+    fastest = earliest_arrival(network, q, _hours(start))
+    arrival = schedule(network, fastest, start)[-1].arrival if fastest else None
+    return NoRoute(
+        f"no itinerary from {q.origin} to {q.destination} meets the deadline "
+        f"{q.deadline.isoformat()}: the earliest arrival is "
+        f"{arrival.isoformat() if arrival else 'never'} (cargo ready {start.isoformat()})",
+        constraint="--deadline",
+    )
+
+
+def _alternatives(network, q, start_h, deadline_h, first: Route, route_of) -> list[Route]:
+    """Distinct alternatives: the penalty method with bounded overlap (routing.diverse)."""
+    seen_edges: dict[EdgeRef, int] = {}
+    seen_services: dict[str, int] = {}
+
+    def record(route: Route, edges: list[EdgeRef]) -> None:
+        for e in edges:
+            seen_edges[e] = seen_edges.get(e, 0) + 1
+        for leg in route.legs:
+            if leg.mode == "sea":
+                seen_services[leg.service] = seen_services.get(leg.service, 0) + 1
+
+    adj = network.graph._adj
+    first_edges = [
+        (a.origin, a.destination, a.service)
+        for a in first.legs
+        if a.service in adj[a.origin][a.destination]
+    ]
+    record(first, first_edges)
+
+    def next_candidate(_seen: list[Route]) -> Route | None:
+        edges = penalised_best(network, q, seen_edges, seen_services, PENALTY, start_h,
+                               deadline_h)  # fmt: skip
+        if edges is None:
+            return None
+        route = route_of(edges)
+        record(route, edges)
+        return route
+
+    def fallback():
+        if deadline_h is not None:
+            pool = on_time_best(network, q, start_h, deadline_h, 4 * q.alternatives)
         else:
-            candidates = [edges for _, edges in k_best(network, q, want)]
+            pool = [edges for _, edges in k_best(network, q, 4 * q.alternatives)]
+        yield from sorted((route_of(e) for e in pool), key=lambda r: r.score)
+
+    return pick_diverse(q.alternatives, first, next_candidate, fallback(), network)
+
+
+def _pareto(network, q, start_h, deadline_h, route_of) -> list[Route]:
+    """Non-dominated (cost, arrival, CO2e) routes, complete at the extremes, one per corridor.
+
+    The label-setting set (static times) is joined by the exact cheapest, greenest and
+    earliest-arriving routes (on time, with a deadline), then filtered on scheduled
+    arrivals and reduced to distinct corridors (routing.diverse.reduce_pareto).
+    """
+    candidates = list(pareto_set(network, q))
+    for name in ("cost", "co2"):
+        single = replace(q, objective=((name, 1.0),))
+        if deadline_h is None:
+            found = best_path(network, single)
+            candidates += [found] if found else []
+        else:
+            candidates += on_time_best(network, single, start_h, deadline_h, 1)
+    fastest = earliest_arrival(network, q, start_h)
+    if fastest is not None:
+        candidates.append(fastest)
     if not candidates:
         raise _no_route(network, q)
-
-    net_hash = q.route_network_hash(network.network_hash, start)
-    routes: dict[tuple, Route] = {}
-    for edges in candidates:
-        ident = tuple(edges)
-        if ident in routes:
-            continue
-        legs = schedule(network, edges, start)
-        routes[ident] = Route(legs, net_hash, q.objective_text, round(_score(q, legs, start), 4))
-    ranked = list(routes.values())
-
-    if q.deadline is not None:
-        on_time = [r for r in ranked if r.legs[-1].arrival <= q.deadline]
-        if not on_time:
-            fastest = earliest_arrival(network, q, start_h)
-            if fastest is not None:
-                legs = schedule(network, fastest, start)
-                if legs[-1].arrival <= q.deadline:
-                    score = round(_score(q, legs, start), 4)
-                    on_time = [Route(legs, net_hash, q.objective_text, score)]
-                else:
-                    raise NoRoute(
-                        f"no itinerary from {q.origin} to {q.destination} meets the deadline "
-                        f"{q.deadline.isoformat()}: the earliest arrival is "
-                        f"{legs[-1].arrival.isoformat()} (cargo ready {start.isoformat()})",
-                        constraint="--deadline",
-                    )
-        ranked = on_time
-    if q.pareto:
-        ranked = [r for r in ranked if not any(_dominates(o, r) for o in ranked)]
-    ranked.sort(key=lambda r: (r.score, r.totals.cost_usd, r.legs[-1].arrival, r.nodes))
-    return ranked if q.pareto else ranked[:k]
+    routes = list({id(r): r for r in map(route_of, candidates)}.values())
+    if deadline_h is not None:
+        routes = [r for r in routes if _hours(r.legs[-1].arrival) <= deadline_h + 1e-9]
+        if not routes:
+            raise _late(network, q, _dt(start_h))
+    front = [r for r in routes if not any(_dominates(o, r) for o in routes)]
+    return reduce_pareto(front, network)

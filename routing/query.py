@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from .assumptions import IMPORT_RELEASE_HOURS
 from .errors import InvalidQuery
 from .model import MODES
 from .network import Network
@@ -167,6 +168,7 @@ class Query:
             "carriers": sorted(self.carriers) if self.carriers is not None else None,
             "start": start.isoformat(),
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            "import_release_hours": dict(sorted(IMPORT_RELEASE_HOURS.items())),
         }
 
     def route_network_hash(self, network_hash: str, start: datetime) -> str:
@@ -249,7 +251,7 @@ def make_query(
         mode_set = set()
         for m in _names(modes, "mode"):
             if m.lower() not in MODES:
-                raise InvalidQuery(f"unknown mode {m!r}; use sea, air, rail or road")
+                raise InvalidQuery(f"unknown mode {m!r}; use sea, air, rail, road or barge")
             mode_set.add(m.lower())
         if not mode_set:
             raise InvalidQuery("no transport mode given; use e.g. --modes sea,road")

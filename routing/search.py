@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from .assumptions import MIN_CONNECTION_HOURS
+from .assumptions import IMPORT_RELEASE_HOURS, connection_hours
 from .landmarks import Landmarks, mix_potential
 from .network import WEEK_HOURS, Network
 from .query import CRITERIA, MIX_SCALES, Query
@@ -627,9 +627,14 @@ def next_departure(ready: float, deps: tuple[float, ...]) -> float:
     return base + WEEK_HOURS + deps[0]
 
 
-def leg_times(data: dict, arrived: float, first: bool) -> tuple[float, float]:
-    """(ETD, ETA) of a lane for cargo at its origin at ``arrived`` (hours since epoch)."""
-    ready = arrived if first else arrived + MIN_CONNECTION_HOURS[data["mode"]]
+def leg_times(data: dict, arrived: float, prev_mode: str | None) -> tuple[float, float]:
+    """(ETD, ETA) of a lane for cargo at its origin at ``arrived`` (hours since epoch).
+
+    ``prev_mode`` is the mode the cargo arrived by (None at the origin): the transfer
+    dwell and, from a ship or aircraft onto land or inland water, the import release
+    (:func:`routing.assumptions.connection_hours`) come first.
+    """
+    ready = arrived + connection_hours(prev_mode, data["mode"])
     dep = next_departure(ready + data["cutoff"], data["deps"])
     return dep, dep + data["h"]
 
@@ -639,24 +644,26 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
 
     Time-dependent Dijkstra over the multigraph: each lane departs at its next weekly
     departure after the cargo is ready and the cut-off is met; a transfer adds the
-    minimum connection (dwell) time. Departure functions are FIFO, so this is exact.
-    With ``max_transshipments`` the labels are (node, legs) pairs.
+    dwell (and the import release after a ship or aircraft, so a label is a node and
+    whether that release is pending). Departure functions are FIFO, so this is exact.
+    With ``max_transshipments`` the labels also count legs.
     """
     o, d = q.origin, q.destination
     allowed = edge_filter(net, q)
     max_legs = q.max_legs
     adj = net.graph._adj
     counter = itertools.count()
-    heap = [(start, 0, next(counter), o, -1, None)]
-    best_legs: dict[str, int] = {}
+    heap = [(start, 0, next(counter), o, None, -1, None)]
+    best_legs: dict[tuple, int] = {}
     labels: list[tuple[int, EdgeRef | None]] = []
     cap = (max_legs + 1) if max_legs is not None else 1
     while heap:
-        t, legs, _, n, parent, edge = heapq.heappop(heap)
+        t, legs, _, n, prev, parent, edge = heapq.heappop(heap)
         state = legs if max_legs is not None else 0
-        if state >= best_legs.get(n, cap):
+        key = (n, prev if prev in IMPORT_RELEASE_HOURS else None)
+        if state >= best_legs.get(key, cap):
             continue
-        best_legs[n] = state
+        best_legs[key] = state
         labels.append((parent, edge))
         me = len(labels) - 1
         if n == d:
@@ -670,18 +677,21 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
             return edges[::-1]
         if max_legs is not None and legs >= max_legs:
             continue
-        first = n == o
         nxt_state = legs + 1 if max_legs is not None else 0
         for v, keydict in adj[n].items():
-            if nxt_state >= best_legs.get(v, cap):
-                continue
-            best_t, best_k = math.inf, None
-            for key, data in keydict.items():
-                if allowed is not None and not allowed(n, v, key, data):
+            best: dict[str, tuple[float, str]] = {}  # next label class -> (arrival, key)
+            for k, data in keydict.items():
+                if allowed is not None and not allowed(n, v, k, data):
                     continue
-                _, arr = leg_times(data, t, first)
-                if arr < best_t:
-                    best_t, best_k = arr, key
-            if best_k is not None:
-                heapq.heappush(heap, (best_t, legs + 1, next(counter), v, me, (n, v, best_k)))
+                mode = data["mode"]
+                release = mode if mode in IMPORT_RELEASE_HOURS else None
+                if nxt_state >= best_legs.get((v, release), cap):
+                    continue
+                _, arr = leg_times(data, t, prev)
+                cls = release or ""
+                if cls not in best or arr < best[cls][0]:
+                    best[cls] = (arr, k)
+            for arr, k in best.values():
+                mode = keydict[k]["mode"]
+                heapq.heappush(heap, (arr, legs + 1, next(counter), v, mode, me, (n, v, k)))
     return None

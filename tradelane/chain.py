@@ -25,7 +25,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.datastructures import AttributeDict
-from web3.exceptions import TransactionNotFound
+from web3.exceptions import BlockNotFound, TransactionNotFound
 
 from . import intents
 from .errors import ChainError, InputError
@@ -96,8 +96,15 @@ class Chain:
 
     @cached_property
     def genesis_hash(self) -> str:
-        """The genesis block's hash: with the chain id, what tells two local chains apart."""
-        return _hex(self.w3.eth.get_block(0)["hash"])
+        """The genesis block's hash: with the chain id, what tells two local chains apart.
+
+        Read as block 1's parent once there is a block 1: anvil, restarted from a state file,
+        makes itself a new block 0 (with the time of the restart), while block 1 keeps the
+        hash of the genesis it was mined on."""
+        try:
+            return _hex(self.w3.eth.get_block(1)["parentHash"])
+        except BlockNotFound:
+            return _hex(self.w3.eth.get_block(0)["hash"])
 
     # -- accounts -----------------------------------------------------------------
 
@@ -244,9 +251,9 @@ class Chain:
             step.record_attempt(acct.address, _plain(tx), signed.raw_transaction, _hex(signed.hash))
         try:
             self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        except Exception as err:  # noqa: BLE001 - refused by the node: it will never land
-            if step is not None:
-                step.mark("lost")
+        except Exception as err:  # noqa: BLE001
+            # Not marked lost: a broken connection may have delivered it. A re-run asks the
+            # chain: mined, pending, unknown (re-broadcast) or its nonce taken (sent anew).
             raise_decoded(err, self.w3)
         return self._await(tx, acct, step, [_hex(signed.hash)])
 
@@ -273,7 +280,7 @@ class Chain:
         intent = intents.current()
         return intent.step(self, label) if intent is not None else None
 
-    def _receipt_of(self, hashes: list[str]):
+    def receipt_of(self, hashes: list[str]):
         for tx_hash in hashes:
             try:
                 return self.w3.eth.get_transaction_receipt(tx_hash)
@@ -295,7 +302,7 @@ class Chain:
         started = last_sent = time.monotonic()
         poll = 0.02
         while True:
-            receipt = self._receipt_of(hashes)
+            receipt = self.receipt_of(hashes)
             if receipt is not None:
                 return self._finish(receipt, step, reused=reused)
             now = time.monotonic()
@@ -358,9 +365,9 @@ class Chain:
         if data.get("state") in ("reverted", "lost"):
             return None
         hashes = [a["hash"] for a in data["attempts"]]
-        receipt = self._receipt_of(hashes)
+        receipt = self.receipt_of(hashes)
         if receipt is None and self._nonce_taken(acct.address, data["nonce"]):
-            receipt = self._receipt_of(hashes)  # it may have landed a moment ago
+            receipt = self.receipt_of(hashes)  # it may have landed a moment ago
             if receipt is None:
                 step.mark("lost")
                 intents.note(

@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +48,18 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _complete(path: Path) -> bool:
+    """Whether anvil's JSON state file was written out whole (it ends its object)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(1) != b"{":
+                return False
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) == b"}"
+    except OSError:
+        return False
+
+
 def _stop_with_parent() -> None:
     """In the child, before exec: ask Linux to SIGTERM it when the process that started it dies.
 
@@ -67,6 +81,9 @@ class Anvil:
         self.state = Path(state) if state else None
         self.block_time = block_time
         self.process: subprocess.Popen | None = None
+        self.restored_backup = False  # the state file was torn; started from the last good copy
+        self._keeper: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @property
     def url(self) -> str:
@@ -93,11 +110,51 @@ class Anvil:
             cmd += ["--block-time", str(self.block_time)]
         return cmd
 
+    # anvil rewrites its state file in place: killed mid-write, it leaves a torn file it then
+    # refuses to start from. So a last good copy is kept beside it (checked and swapped in
+    # atomically), and a start from a torn file falls back to that copy; the intent journal
+    # (`recover`) brings back what was sent after it.
+
+    @property
+    def backup(self) -> Path:
+        return self.state.with_name(self.state.name + ".good")
+
+    def _keep_copy(self) -> None:
+        if _complete(self.state):
+            tmp = self.state.with_name(self.state.name + ".copy")
+            shutil.copyfile(self.state, tmp)
+            if _complete(tmp):
+                tmp.replace(self.backup)
+
+    def _keeper_loop(self) -> None:
+        seen = 0.0
+        while not self._stopping.wait(1.0):
+            with contextlib.suppress(OSError):
+                mtime = self.state.stat().st_mtime
+                if mtime != seen:
+                    self._keep_copy()
+                    seen = mtime
+
+    def _prepare_state(self) -> None:
+        self.state.parent.mkdir(parents=True, exist_ok=True)
+        if not self.state.exists():
+            return
+        if _complete(self.state):
+            self._keep_copy()
+        elif _complete(self.backup):
+            shutil.copyfile(self.backup, self.state)
+            self.restored_backup = True
+        else:
+            raise ChainError(
+                f"the node's state file {self.state} is damaged (a crash while anvil wrote it) "
+                "and there is no good copy beside it; start a new chain with --fresh"
+            )
+
     def start(self, timeout: float = 20.0) -> Anvil:
         if _answers(self.url):
             raise ChainError(f"something already answers at {self.url}; choose another --port")
         if self.state:
-            self.state.parent.mkdir(parents=True, exist_ok=True)
+            self._prepare_state()
         self.process = subprocess.Popen(
             self.command(),
             stdout=subprocess.DEVNULL,
@@ -111,6 +168,10 @@ class Anvil:
                 err = self.process.stderr.read().decode(errors="replace").strip().splitlines()
                 raise ChainError(f"anvil exited at start: {err[-1] if err else 'no message'}")
             if _answers(self.url):
+                if self.state:
+                    self._stopping.clear()
+                    self._keeper = threading.Thread(target=self._keeper_loop, daemon=True)
+                    self._keeper.start()
                 return self
             time.sleep(0.05)
         self.stop()
@@ -118,6 +179,7 @@ class Anvil:
 
     def stop(self, *, kill: bool = False) -> None:
         """Stop anvil: SIGTERM lets it write its state file; `kill=True` simulates a crash."""
+        self._stopping.set()
         if self.process is None or self.process.poll() is not None:
             return
         os.killpg(self.process.pid, signal.SIGKILL if kill else signal.SIGTERM)
@@ -174,9 +236,7 @@ def recover(url: str) -> dict:
         _rpc(url, "anvil_setTime", hex(target))
     restored = 0
     lost = [(p, s) for p, s in steps if s.get("state") in ("sent", "mined")]
-    lost = [
-        (p, s) for p, s in lost if chain._receipt_of([a["hash"] for a in s["attempts"]]) is None
-    ]
+    lost = [(p, s) for p, s in lost if chain.receipt_of([a["hash"] for a in s["attempts"]]) is None]
     lost.sort(key=lambda ps: (ps[1].get("block", 2**62), ps[1].get("index", 0), ps[1]["nonce"]))
     for path, step in lost:
         with contextlib.suppress(Exception):  # its nonce taken meanwhile: it can never land

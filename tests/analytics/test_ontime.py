@@ -107,3 +107,15 @@ def test_too_few_observations_fall_back_to_the_schedule(two_carriers):
     enough = Observations(transit={("XXAAA", "XXBBB", "sea", "Steady"): [500.0] * 30})
     late = estimate(route, route.legs[-1].arrival, enough, network=two_carriers)
     assert late.probability == 0.0 and late.fallback == ()
+
+
+def test_a_proposal_names_its_analytics_snapshot(two_carriers):
+    from tradelane.analytics.routes import naming
+
+    [route] = routing.propose(two_carriers, "XXAAA", "XXBBB", depart_after=MONDAY.isoformat())
+    a, b = "0x" + "11" * 32, "0x" + "22" * 32
+    assert naming(route, a).network_hash == naming(route, a).network_hash
+    assert (
+        len({route.network_hash, naming(route, a).network_hash, naming(route, b).network_hash}) == 3
+    )
+    assert naming(route, a).legs == route.legs and naming(route, a).totals == route.totals

@@ -30,7 +30,7 @@ def test_chance_of_arriving_by_the_deadline(simulated, sim_config):
         )
         deadline = int(route.legs[-1].arrival.timestamp()) + 86400  # one day of slack
         plan = Plan(route, open_at=0, deadline=deadline)
-        ids[carrier] = simulate.open_shipment(tl, plan, simulate.carrier_directory(), 10**15)
+        [ids[carrier]] = simulate.open_shipments(tl, [plan], simulate.carrier_directory(), 10**15)
     ix.sync()
     chance = {c: arrival_chance(tl.status(sid), ix.store, names) for c, sid in ids.items()}
     assert chance["Steady"]["p_on_time"] > chance["Cheapo"]["p_on_time"] + 0.2

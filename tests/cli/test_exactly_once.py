@@ -100,7 +100,7 @@ def test_a_stuck_transaction_is_replaced_under_the_same_nonce_with_a_higher_fee(
     assert bumped["max_fee"] > first["max_fee"] and bumped["tip"] > first["tip"]
     w3 = node.chain.w3
     assert w3.eth.get_transaction_receipt(bumped["hash"])["status"] == 1  # the one mined
-    assert node.chain._receipt_of([first["hash"]]) is None
+    assert node.chain.receipt_of([first["hash"]]) is None
     assert json.loads(done.stdout)["state"] == "completed"
 
 
@@ -144,3 +144,14 @@ def test_a_damaged_journal_is_a_clear_error_and_is_never_reset(node, tmp_path):
     assert result.exit_code == 1 and "is damaged" in result.output
     assert path.read_text() == "{ half written"
     assert node.chain.w3.eth.get_transaction_count(node.chain.address("buyer")) == 1
+
+
+def test_an_intent_key_names_the_run_even_for_a_deliberately_new_shipment(node):
+    """`ship --new` opens another shipment each run, unless the script names the run: then a
+    re-run with the same --intent finishes the same one."""
+    first = json.loads(node.run("--intent", "order-17", *SHIP, "--new").stdout)
+    again = json.loads(node.run("--intent", "order-17", *SHIP, "--new").stdout)
+    other = json.loads(node.run(*SHIP, "--new").stdout)
+
+    assert again["shipment_id"] == first["shipment_id"] and again["resumed"] is True
+    assert other["shipment_id"] == first["shipment_id"] + 1 and other["resumed"] is False

@@ -69,7 +69,7 @@ def test_pareto_flag(run):
         (["CNSHX", "NLRTM"], "unknown port 'CNSHX'"),
         (["Rotterdam", "CNSHA"], "did you mean NLRTM (Rotterdam)"),
         (["CNSHA", "CNSHA"], "origin and destination are both CNSHA"),
-        (["CNSHA", "NLRTM", "--modes", "rail"], "--modes cuts off every route"),
+        (["CNSHA", "NLRTM", "--modes", "road"], "--modes cuts off every route"),
         (["CNSHA", "NLRTM", "--pareto", "--alternatives", "3"], "contradict"),
         (["CNSHA", "NLRTM", "--alternatives", "many"], "alternatives 'many'"),
         (["CNSHA", "NLRTM", "--max-transshipments", "-2"], "0 or more"),

@@ -140,7 +140,7 @@ def test_json_route_hash_uses_zero_addresses_unless_given(route):
 
 
 def test_mode_and_passage_codes_are_the_contracts():
-    assert MODE_CODES == {"sea": 0, "air": 1, "rail": 2, "road": 3}
+    assert MODE_CODES == {"sea": 0, "air": 1, "rail": 2, "road": 3, "barge": 4}
     assert PASSAGE_BITS == {
         "suez": 0, "babalmandab": 1, "panama": 2, "malacca": 3, "gibraltar": 4, "ormuz": 5,
         "bosporus": 6, "south_africa": 7, "sunda": 8, "chili": 9, "northwest": 10, "bering": 11,

@@ -12,7 +12,7 @@ from routing.network import REFERENCE_DIR
 
 EXAMPLES = REFERENCE_DIR / "examples"
 DEPART = "2025-03-03"
-PORTS = "locode,name,country,lat,lon\nXXAAA,Alpha,XX,1.0,1.0\nXXBBB,Beta,XX,1.0,2.0\n"
+PORTS = "locode,name,country,lat,lon\nXXAAA,Alpha,XX,1.0,1.0\nXXBBB,Beta,XX,1.0,1.5\n"
 LANE_HEADER = "from,to,mode,carrier,service,distance_km,transit_hours,cost_usd\n"
 
 
@@ -131,3 +131,57 @@ def test_bad_port_coordinates_are_reported(tmp_path):
 
     with pytest.raises(NetworkDataError, match=r"line 2: lat '95' is outside -90..90"):
         routing.load_network(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        ("XXAAA,XXBBB,road,T,S1,1e300,2,50", r"line 2: distance_km '1e300' is absurd"),
+        ("XXAAA,XXBBB,road,T,S1,1e400,2,50", r"line 2: distance_km '1e400' is not a finite"),
+        ("XXAAA,XXBBB,road,T,S1,100,nan,50", r"line 2: transit_hours 'nan' is not a finite"),
+        ("XXAAA,XXBBB,road,T,S1,100,2,99999999", r"line 2: cost_usd '99999999' is absurd"),
+        ("XXAAA,XXBBB,road,T,S1,10,2,50", r"line 2: distance_km 10 for road lane XXAAA->XXBBB "
+         r"is shorter than the 56 km great-circle"),
+        ("XXAAA,XXBBB,road,T,S1,100,0.5,50", r"line 2: road lane XXAAA->XXBBB: 100 km in 0.5 h "
+         r"is 200 km/h"),
+    ],
+)  # fmt: skip
+def test_absurd_and_impossible_values_are_reported(tmp_path, row, match):
+    with pytest.raises(NetworkDataError, match=match):
+        _lanes(tmp_path, row)
+
+
+def test_non_utf8_file_names_line_and_byte(tmp_path):
+    (tmp_path / "ports.csv").write_bytes(
+        PORTS.encode() + "XXCCC,Gr\xfcn,XX,1,1\n".encode("latin-1")
+    )
+
+    with pytest.raises(NetworkDataError, match=r"ports.csv, line 4: byte 0xfc at column 9"):
+        routing.load_network(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["ports.csv", "lanes.csv"])
+def test_header_only_file_is_an_error(tmp_path, name):
+    header = PORTS.splitlines()[0] if name == "ports.csv" else LANE_HEADER.strip()
+    (tmp_path / name).write_text(header + "\n")
+
+    with pytest.raises(NetworkDataError, match=rf"{name}, line 1: a header and no"):
+        routing.load_network(tmp_path / name)
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        # 50 km "road" across the Atlantic: shorter than the great circle.
+        ("NLRTM,USNYC,road,T,S1,50,2,50", "shorter than the 5,8"),
+        # A long enough "road" across the Atlantic: no land connection.
+        ("NLRTM,USNYC,road,T,S1,7000,150,50", "no land connection"),
+        # Rail from Sri Lanka to India: no fixed link.
+        ("LKCMB,INBLR,rail,T,S1,900,40,50", "no land connection"),
+    ],
+)
+def test_land_lane_without_land_is_rejected_when_merging(tmp_path, row, match):
+    (tmp_path / "lanes.csv").write_text(LANE_HEADER + row + "\n")
+
+    with pytest.raises(NetworkDataError, match=match):
+        routing.load_network(tmp_path / "lanes.csv")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
 from click.testing import CliRunner
+from tamper_cases import TAMPERING
 from trace_kit import build
+
+from tradelane.trace.bundle import build_bundle, digest
 
 pytest.importorskip("tradelane.cli", reason="the CLI package does not import yet")
 import tradelane.cli.trace as trace_cli  # noqa: E402
@@ -43,7 +47,12 @@ def test_export_verify_label_and_trace_round_trip(tl, run, tmp_path):
     traced = run("trace", "https://id.gs1.org/01/09506000134352/21/SN-001")
 
     assert offline.exit_code == 0 and "valid: shipment" in offline.output
+    assert "completeness NOT proven" in offline.output
+    assert "history consistent up to milestone #10 (DROP ACT at DEHAM)" in offline.output
     assert online.exit_code == 0 and "against chain" in online.output
+    assert "; complete)" in online.output
+    as_json = json.loads(run("verify", tmp_path / "bundle.json", "--json").output)
+    assert as_json["valid"] and not as_json["complete"] and as_json["problems"] == []
     assert labels.exit_code == 0, labels.output
     assert len(list((tmp_path / "labels").glob("*.png"))) == 4
     assert len(list((tmp_path / "labels").glob("*.svg"))) == 4
@@ -115,3 +124,34 @@ def test_references_are_set_shown_and_checked(tl, run, tmp_path):
         "error: container number 'CSQU3054384' has check digit 4, expected 3"
     ]
     assert json.loads(run("references", b.sid, "--json").output)["bill_of_lading"] == "MAEU1"
+
+
+@pytest.fixture(scope="module")
+def full_bundle(tl):
+    tester = tl.chain.w3.provider.ethereum_tester
+    snapshot = tester.take_snapshot()
+    yield build_bundle(tl, build(tl, "full").sid)
+    tester.revert_to_snapshot(snapshot)
+
+
+@pytest.mark.parametrize("online", [False, True], ids=["offline", "rpc"])
+@pytest.mark.parametrize("case", sorted(TAMPERING))
+def test_verify_names_every_tampering(run, full_bundle, tmp_path, case, online):
+    mutate, expected, *rpc_expected = TAMPERING[case]
+    tampered = copy.deepcopy(full_bundle)
+    mutate(tampered)
+    tampered["digest"] = digest(tampered)
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(tampered))
+
+    result = run("verify", path, *(("--rpc", "embedded") if online else ()))
+
+    wanted = rpc_expected[0] if online and rpc_expected else expected
+    parts = wanted if isinstance(wanted, tuple) else (wanted,)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(
+        line.startswith(("invalid: ", "error: ")) and all(p in line for p in parts)
+        for line in lines
+    )
+    assert "Traceback" not in result.output

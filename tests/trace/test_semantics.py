@@ -212,3 +212,53 @@ def test_references_round_trip_through_the_store(tl, shipped):
     assert loaded == references.parse_references(REFS)
     assert loaded.to_json()["containers"][1] == {"number": "MSKU9070323", "iso_code": "45G1"}
     assert references.load(tl, shipped.sid + 1000) is None
+
+
+def test_service_codes_come_from_the_proposed_route():
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from routing.model import Leg
+
+    when = datetime(2026, 12, 1, tzinfo=UTC)
+    legs = [
+        Leg("CNSHA", "NLRTM", "sea", "Meridian", "MCL-AE1", when, when, 1.0, 1.0, 1.0),
+        Leg("NLRTM", "DEHAM", "road", "Truck Co", "TRK-NL-DE", when, when, 1.0, 1.0, 1.0),
+    ]
+
+    route = SimpleNamespace(legs=legs)  # what from_route reads of a routing.Route
+    base = references.parse_references({"legs": [{"leg": 0, "vessel_imo": "9321483"}]})
+
+    refs = references.from_route(route, base)
+
+    assert [(x.leg, x.service_code, x.vessel_imo) for x in refs.legs] == [(0, "AE1", "9321483")]
+
+
+def test_every_lifecycle_keeps_local_offsets_and_no_future_creation(tl, lifecycle):
+    dcsa_events = dcsa.export(tl, lifecycle.sid)["events"]
+    epcis_events = epcis.export(tl, lifecycle.sid)["epcisBody"]["eventList"]
+    now = tl.chain.now()
+
+    for event in dcsa_events:
+        place = (event.get("transportCall") or event.get("eventLocation") or {}).get(
+            "UNLocationCode", "NLRTM"
+        )
+        happened = _parse(event["eventDateTime"])
+        assert event["eventDateTime"][-6:] == _offset_at(place, happened)
+        assert _parse(event["eventCreatedDateTime"]).timestamp() <= now
+    for event in epcis_events:
+        assert event["epcList"] and event["type"] == "ObjectEvent"
+        assert event["eventTime"][-6:] == event["eventTimeZoneOffset"]
+
+
+def test_places_have_real_time_zones_and_documented_uris():
+    from tradelane.trace import places
+
+    january, july = 1767225600, 1782864000  # 2026-01-01 and 2026-07-01, 00:00 UTC
+    assert places.time_zone("NLRTM") == "Europe/Amsterdam"
+    assert (places.offset("NLRTM", january), places.offset("NLRTM", july)) == ("+01:00", "+02:00")
+    assert places.local_iso("CNSHA", january) == "2026-01-01T08:00:00+08:00"
+    assert places.location_uri("NLRTM").startswith("geo:51.9")
+    assert places.location_uri("NLRTM", "8712345000004") == "https://id.gs1.org/414/8712345000004"
+    assert places.location_uri("XXZZZ") == "urn:tradelane:locode:XXZZZ"  # not in the network
+    assert places.offset("XXZZZ", july) == "+00:00"

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from eth_utils import keccak
 from trace_kit import build
 
 from tradelane.chain import connect
@@ -123,6 +124,17 @@ def _flip_node(key, index):
             "header is block",
         ),
         (lambda b: b["state_proof"].update(slot="0x" + "00" * 32), "is not shipment"),
+        (
+            lambda b: b["state_proof"].update(
+                header="0xc0", block_hash="0x" + keccak(b"\xc0").hex()
+            ),
+            "header is not an RLP block header",
+        ),
+        (
+            lambda b: b["state_proof"].update(account_proof=["0x00"]),
+            "account proof does not verify",
+        ),
+        (lambda b: b["state_proof"].update(storage_proof=["0xc0", "0x80"]), "storage proof"),
     ],
 )
 def test_a_broken_proof_is_named(proven, mutate, message):

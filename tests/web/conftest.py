@@ -171,6 +171,11 @@ def journey(tl):
 
 
 @pytest.fixture(scope="session")
+def journey_cls():
+    return Journey
+
+
+@pytest.fixture(scope="session")
 def app(tl):
     return create_app(tl, poll_seconds=1.0)
 

@@ -113,8 +113,14 @@ def test_party_page_lists_shipments(client, journey, tl):
     j = journey("routed")
 
     html = client.get(f"/party/{tl.chain.address('seller')}").text
+    assert f'href="/shipment/{j.sid}?as=seller"' in html and "seller" in html
 
-    assert f'href="/shipment/{j.sid}"' in html and "seller" in html
+    seller_view = client.get(f"/shipment/{j.sid}?as=seller").text
+    assert 'data-action="cancel"' in seller_view and 'data-action="confirm"' not in seller_view
+    carrier_view = client.get(f"/shipment/{j.sid}?as=carrier").text
+    assert f"tradelane milestone {j.sid} DEPA --leg 0" in carrier_view
+    bad = client.get(f"/shipment/{j.sid}?as=captain")
+    assert bad.status_code == 400 and "captain" in bad.text
 
 
 def test_pages_have_landmarks_labels_and_viewport(client, journey):

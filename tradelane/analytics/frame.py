@@ -31,8 +31,37 @@ def _columns(cls, rows: Iterable[Mapping]) -> dict[str, np.ndarray]:
     return out
 
 
+def _array(values: list, text: bool) -> np.ndarray:
+    if text:
+        return np.array(values, dtype=_TEXT)
+    out = np.array(values, dtype=object)
+    out[np.equal(out, None)] = np.nan
+    return out.astype(np.float64)
+
+
+class _Frame:
+    """Shared by the frames: built from row mappings or columns, sliced by a boolean mask."""
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping]):
+        return cls(**_columns(cls, rows))
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, list]):
+        """From column lists (None = not recorded), e.g. a query result fetched at once."""
+        return cls(
+            **{f.name: _array(columns[f.name], f.type == "np.ndarray[str]") for f in fields(cls)}
+        )
+
+    def __len__(self) -> int:
+        return len(getattr(self, fields(self)[0].name))
+
+    def take(self, mask: np.ndarray):
+        return type(self)(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})
+
+
 @dataclass
-class Legs:
+class Legs(_Frame):
     """The legs of the routes in force, with their actual milestones.
 
     ``shipment`` is a shipment's key as text (``chain:contract:id``); ``actual_*`` are
@@ -52,16 +81,6 @@ class Legs:
     discharged: np.ndarray[float]
     loaded: np.ndarray[float]
 
-    @classmethod
-    def from_rows(cls, rows: Iterable[Mapping]) -> Legs:
-        return cls(**_columns(cls, rows))
-
-    def __len__(self) -> int:
-        return len(self.leg)
-
-    def take(self, mask: np.ndarray) -> Legs:
-        return Legs(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})
-
     @property
     def lane(self) -> np.ndarray:
         """``ORIGIN-DESTINATION`` per row (a port pair)."""
@@ -69,7 +88,7 @@ class Legs:
 
 
 @dataclass
-class Estimates:
+class Estimates(_Frame):
     """Carriers' EST arrival milestones with the ACT arrival that followed."""
 
     carrier: np.ndarray[str]
@@ -80,19 +99,9 @@ class Estimates:
     given_at: np.ndarray[float]  # block time of the EST: when it was given
     actual: np.ndarray[float]  # the ACT ARRI event time of the same leg
 
-    @classmethod
-    def from_rows(cls, rows: Iterable[Mapping]) -> Estimates:
-        return cls(**_columns(cls, rows))
-
-    def __len__(self) -> int:
-        return len(self.carrier)
-
-    def take(self, mask: np.ndarray) -> Estimates:
-        return Estimates(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})
-
 
 @dataclass
-class Shipments:
+class Shipments(_Frame):
     """One row per shipment with a route: its lane (first origin → final destination),
     the carriers of its legs (``|``-joined), deadline and outcome times (NaN = never)."""
 
@@ -107,16 +116,6 @@ class Shipments:
     first_departure: np.ndarray[float]
     refunded: np.ndarray[float]  # 1 when refunded (any amount), else 0
     disputed_at: np.ndarray[float]
-
-    @classmethod
-    def from_rows(cls, rows: Iterable[Mapping]) -> Shipments:
-        return cls(**_columns(cls, rows))
-
-    def __len__(self) -> int:
-        return len(self.shipment)
-
-    def take(self, mask: np.ndarray) -> Shipments:
-        return Shipments(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})
 
 
 def group(*keys: np.ndarray) -> tuple[list[tuple], np.ndarray]:

@@ -49,18 +49,21 @@ def _where(table: Table, scope: Scope, time_col=None) -> list:
 
 
 def _key(table: Table) -> list:
-    """The shipment's key columns; :func:`_rows` joins them into ``chain:contract:id``."""
+    """The shipment's key columns; :func:`_columns` joins them into ``chain:contract:id``."""
     c = table.c
     return [c.chain_id, c.contract, c.shipment_id]
 
 
-def _rows(result) -> list[dict]:
-    out = []
-    for r in result:
-        row = dict(r._mapping)
-        row["shipment"] = f"{row.pop('chain_id')}:{row.pop('contract')}:{row.pop('shipment_id')}"
-        out.append(row)
-    return out
+def _columns(result) -> dict[str, list]:
+    """A result as column lists (fetched at once), with the shipment key joined."""
+    names = list(result.keys())
+    cols = dict(zip(names, (list(c) for c in zip(*result.all(), strict=True)), strict=True))
+    if not cols:
+        return {name: [] for name in names}
+    if "shipment_id" in cols:
+        key = zip(cols.pop("chain_id"), cols.pop("contract"), cols.pop("shipment_id"), strict=True)
+        cols["shipment"] = [f"{a}:{b}:{c}" for a, b, c in key]
+    return cols
 
 
 def _first(m: Table, code: str):
@@ -68,7 +71,7 @@ def _first(m: Table, code: str):
     return func.min(case((hit, m.c.event_time)))
 
 
-def _leg_join(legs: Table, m: Table):
+def _leg_join(legs, m: Table):
     return and_(
         m.c.chain_id == legs.c.chain_id,
         m.c.contract == legs.c.contract,
@@ -81,30 +84,39 @@ def load_legs(engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope(
     """Every leg in force with its first ACT DEPA / ARRI / DISC / LOAD time."""
     legs, m = tables["legs"], tables["milestones"]
     c = legs.c
-    cols = [
-        *_key(legs),
-        c.leg,
-        c.origin,
-        c.destination,
-        c.mode,
-        c.carrier,
-        c.planned_departure,
-        c.planned_arrival,
-    ]
-    stmt = (
+    key = [m.c.chain_id, m.c.contract, m.c.shipment_id, m.c.leg]
+    acts = (  # one row per leg that has any ACT milestone: the pivot, in the database
         select(
-            *cols,
+            *key,
             _first(m, "DEPA").label("actual_departure"),
             _first(m, "ARRI").label("actual_arrival"),
             _first(m, "DISC").label("discharged"),
             _first(m, "LOAD").label("loaded"),
         )
-        .select_from(legs.outerjoin(m, _leg_join(legs, m)))
+        .where(m.c.classifier == "ACT", m.c.code.in_(("DEPA", "ARRI", "DISC", "LOAD")))
+        .group_by(*key)
+        .subquery()
+    )
+    stmt = (
+        select(
+            *_key(legs),
+            c.leg,
+            c.origin,
+            c.destination,
+            c.mode,
+            c.carrier,
+            c.planned_departure,
+            c.planned_arrival,
+            acts.c.actual_departure,
+            acts.c.actual_arrival,
+            acts.c.discharged,
+            acts.c.loaded,
+        )  # fmt: skip
+        .select_from(legs.outerjoin(acts, _leg_join(legs, acts)))
         .where(c.in_force.is_(True), *_where(legs, scope, c.planned_arrival))
-        .group_by(*cols)
     )
     with engine.connect() as conn:
-        return Legs.from_rows(_rows(conn.execute(stmt)))
+        return Legs.from_columns(_columns(conn.execute(stmt)))
 
 
 def load_estimates(
@@ -113,17 +125,17 @@ def load_estimates(
     """Every EST ARRI on a leg in force, with that leg's first ACT ARRI (NULL if none yet)."""
     legs, m = tables["legs"], tables["milestones"]
     act = m.alias("act")
-    actual = (
-        select(func.min(act.c.event_time))
-        .where(
-            act.c.chain_id == m.c.chain_id,
-            act.c.contract == m.c.contract,
-            act.c.shipment_id == m.c.shipment_id,
-            act.c.leg == m.c.leg,
-            act.c.code == "ARRI",
-            act.c.classifier == "ACT",
-        )
-        .scalar_subquery()
+    arrived = (
+        select(
+            act.c.chain_id,
+            act.c.contract,
+            act.c.shipment_id,
+            act.c.leg,
+            func.min(act.c.event_time).label("actual"),
+        )  # fmt: skip
+        .where(act.c.code == "ARRI", act.c.classifier == "ACT")
+        .group_by(act.c.chain_id, act.c.contract, act.c.shipment_id, act.c.leg)
+        .subquery()
     )
     stmt = (
         select(
@@ -133,9 +145,9 @@ def load_estimates(
             legs.c.mode,
             m.c.event_time.label("estimated"),
             m.c.block_time.label("given_at"),
-            actual.label("actual"),
+            arrived.c.actual,
         )
-        .select_from(m.join(legs, _leg_join(legs, m)))
+        .select_from(m.join(legs, _leg_join(legs, m)).outerjoin(arrived, _leg_join(arrived, m)))
         .where(
             legs.c.in_force.is_(True),
             m.c.code == "ARRI",
@@ -144,7 +156,7 @@ def load_estimates(
         )
     )
     with engine.connect() as conn:
-        return Estimates.from_rows(dict(r._mapping) for r in conn.execute(stmt))
+        return Estimates.from_columns(_columns(conn.execute(stmt)))
 
 
 def load_shipments(
@@ -192,28 +204,34 @@ def load_shipments(
     )
     del d  # disputes are on the shipment row (disputed_at); the table adds resolution detail
     with engine.connect() as conn:
-        route: dict[str, list] = {}
-        for r in _rows(conn.execute(legs_stmt.order_by(legs.c.leg))):
-            route.setdefault(r["shipment"], []).append(r)
-        dropped = {r["shipment"]: r["dropped_at"] for r in _rows(conn.execute(drops))}
-        rows = []
-        for r in _rows(conn.execute(stmt)):
-            ls = route.get(r["shipment"])
-            if not ls:
-                continue
-            rows.append(
-                {
-                    **r,
-                    "origin": ls[0]["origin"],
-                    "destination": ls[-1]["destination"],
-                    "carriers": "|".join(dict.fromkeys(x["carrier"] for x in ls)),
-                    "delivered_at": r["delivered_at"] or None,
-                    "dropped_at": dropped.get(r["shipment"]),
-                    "refunded": 1 if r["refunded"] and int(r["refunded"]) else 0,
-                    "disputed_at": r["disputed_at"] or None,
-                }
-            )
-    return Shipments.from_rows(rows)
+        route: dict[str, list] = {}  # shipment -> [first origin, last destination, carriers]
+        cols = _columns(conn.execute(legs_stmt.order_by(legs.c.leg)))
+        for key, origin, dest, carrier in zip(
+            cols["shipment"], cols["origin"], cols["destination"], cols["carrier"], strict=True
+        ):
+            if key in route:
+                route[key][1] = dest
+                route[key][2].setdefault(carrier)
+            else:
+                route[key] = [origin, dest, {carrier: None}]
+        drop_cols = _columns(conn.execute(drops))
+        dropped = dict(zip(drop_cols["shipment"], drop_cols["dropped_at"], strict=True))
+        ship = _columns(conn.execute(stmt))
+    keep = [i for i, key in enumerate(ship["shipment"]) if key in route]
+    ship = {name: [values[i] for i in keep] for name, values in ship.items()}
+    routes = [route[key] for key in ship["shipment"]]
+    return Shipments.from_columns(
+        {
+            **ship,
+            "origin": [r[0] for r in routes],
+            "destination": [r[1] for r in routes],
+            "carriers": ["|".join(r[2]) for r in routes],
+            "delivered_at": [v or None for v in ship["delivered_at"]],
+            "dropped_at": [dropped.get(key) for key in ship["shipment"]],
+            "refunded": [1 if v and int(v) else 0 for v in ship["refunded"]],
+            "disputed_at": [v or None for v in ship["disputed_at"]],
+        }
+    )
 
 
 def source_marker(engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()) -> dict:

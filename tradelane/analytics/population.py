@@ -14,11 +14,11 @@ Per leg, each shipment draws its own (one box per sailing, many sailings per ser
 * actual transit = planned transit + arrival delay − departure delay (at least half
   the planned transit);
 * handling at the arrival port (ARRI → DISC), hours: Gamma(4, ``handling_hours`` / 4);
-* shipments of a demand pair book one of the ``alternatives`` cheapest routes with a
-  probability proportional to the product of its lanes' ``share`` (default 1);
 * one EST of the arrival, given uniformly between 20 % and 80 % of the way, off by
   Normal(0, ``eta_error_hours_per_day`` × days ahead).
 
+Shipments of a demand pair book one of the ``alternatives`` cheapest routes with a
+probability proportional to the product of its lanes' ``share`` (default 1).
 A transfer connects when the cargo is discharged and the minimum connection time has
 passed before the next service's cut-off; otherwise it takes that service's next weekly
 departure — the same rule ``routing.ontime`` models.

@@ -138,8 +138,11 @@ def lanes_report(
         "lanes": table,
         "league": _league([dict(r) for r in table]),
         "dwell": metrics.dwell(legs),
-        "eta_accuracy": _named(metrics.eta_accuracy(estimates), names),
-        "delivery": _named(delivery, names),
+        "eta_accuracy": sorted(
+            _named(metrics.eta_accuracy(estimates), names),
+            key=lambda r: (r["carrier_name"], r["lead"]),
+        ),
+        "delivery": sorted(_named(delivery, names), key=lambda r: (r["lane"], r["carrier_name"])),
         "series": _named(
             metrics.reliability_series(
                 legs, period_days=period_days, window_periods=window_periods

@@ -19,17 +19,18 @@ from dataclasses import dataclass
 
 from eth_account import Account
 from eth_utils import keccak
+from web3.logs import DISCARD
 
 from routing.encode import encode_route
 
 from .. import attest, deployments
 from ..chain import Chain
-from ..client import Tradelane
+from ..client import ETH, Tradelane
 from ..errors import ChainError
-from ..model import Classifier, Code, Milestone
+from ..model import Classifier, Code, Milestone, parse_locode
 from .population import Plan, SimConfig, plan_population
 
-__all__ = ["SimResult", "carrier_account", "carrier_directory", "open_shipment", "run"]
+__all__ = ["SimResult", "carrier_account", "carrier_directory", "open_shipments", "run"]
 
 STEP = 12 * 3600  # simulated seconds per clock step: milestones are reported twice a day
 BATCH = 250  # attestations per relay transaction (~12M gas, well under a block)
@@ -54,19 +55,41 @@ def _record_directory(names) -> dict[str, str]:
     return book
 
 
-def open_shipment(tl: Tradelane, plan: Plan, carriers: dict[str, str], amount: int) -> int:
-    """Open one simulated shipment with its route committed — the one place the simulator
-    creates a shipment (buyer, seller and arbiter are the dev accounts)."""
-    sid = tl.open_shipment(
-        "buyer",
-        seller="seller",
-        amount=amount,
-        destination=plan.route.destination,
-        deadline=plan.deadline,
-        arbiter="arbiter",
-    )
-    tl.commit_route("seller", sid, encode_route(plan.route, carriers))
-    return sid
+def open_shipments(
+    tl: Tradelane, plans: list[Plan], carriers: dict[str, str], amount: int
+) -> list[int]:
+    """Open simulated shipments, each funded and with its route committed — the one place
+    the simulator creates shipments (buyer, seller and arbiter are the dev accounts).
+
+    Each shipment is `Tradelane.open_shipment`'s order and `commit_route`'s call; sent with
+    `Chain.send_many` (consecutive nonces, one JSON-RPC batch, then every receipt) so a
+    step's bookings cost two round trips instead of two per shipment.
+    """
+    if not plans:
+        return []
+    chain, fn = tl.chain, tl.contract.functions
+    buyer, seller, arbiter = (chain.address(n) for n in ("buyer", "seller", "arbiter"))
+    opens = [
+        fn.openShipment(
+            (seller, ETH, amount, parse_locode(p.route.destination), p.deadline, arbiter,
+             bytes(32), [])
+        )
+        for p in plans
+    ]  # fmt: skip
+    gas = int(opens[0].estimate_gas({"from": buyer, "value": amount}) * 1.5)
+    receipts = chain.send_many(opens, "buyer", gas=gas, value=amount)
+    event = tl.contract.events.ShipmentOpened()
+    ids = [int(event.process_receipt(r, errors=DISCARD)[0]["args"]["shipmentId"]) for r in receipts]
+    commits = [
+        fn.commitRoute(sid, enc.legs, enc.route_hash, enc.network_hash)
+        for sid, enc in (
+            (sid, encode_route(p.route, carriers)) for sid, p in zip(ids, plans, strict=True)
+        )
+    ]
+    longest = max(range(len(plans)), key=lambda i: len(plans[i].route.legs))
+    gas = int(commits[longest].estimate_gas({"from": seller}) * 1.5)
+    chain.send_many(commits, "seller", gas=gas)
+    return ids
 
 
 @dataclass
@@ -129,15 +152,23 @@ def run(
     while i < len(queue):
         step_end = (queue[i][0] // STEP + 1) * STEP
         _set_clock(chain, step_end)
+        end = i
+        while end < len(queue) and queue[end][0] < step_end:
+            end += 1
+        # bookings first: a shipment's first milestone is days after its opening
+        booked = [k for _at, kind, k, _e in queue[i:end] if kind == 0]
+        for k, sid in zip(
+            booked, open_shipments(tl, [plans[k] for k in booked], carriers, amount), strict=True
+        ):
+            ids[k], seq[sid] = sid, 0
+        txs += 2 * len(booked)
         batch = []
-        while i < len(queue) and queue[i][0] < step_end:
+        while i < end:
             _at, kind, k, event = queue[i]
             i += 1
             if kind == 0:
-                ids[k] = open_shipment(tl, plans[k], carriers, amount)
-                seq[ids[k]] = 0
-                txs += 2
-            elif kind == 1:
+                continue
+            if kind == 1:
                 batch.append(_attest(tl, plans[k], ids[k], event, seq, keys, step_end))
             else:
                 _flush(tl, batch)

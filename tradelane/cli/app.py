@@ -16,8 +16,9 @@ from ..errors import TradelaneError
 DEBUG_ENV = "TRADELANE_DEBUG"
 # Arguments that change how a command reports or where it connects, not what it means.
 NOT_INTENT = frozenset({"as_json", "rpc", "yes"})
-# Commands whose every run is meant as a new one (the demo shows a new lifecycle each time).
-FRESH = frozenset({"demo"})
+# Commands whose every run is meant as a new one: the demo shows a new lifecycle, simulate adds
+# a new population (a killed run is not resumed; its journaled transactions still land once).
+FRESH = frozenset({"demo", "simulate"})
 
 
 def _one_line(err: BaseException) -> str:
@@ -38,12 +39,22 @@ def _fail(message: str, code: int = 1):
     sys.exit(code)
 
 
+def _name(ctx: click.Context) -> str:
+    """The command's name below the root ('ship', 'node advance'), however the program was
+    started (`tradelane`, `python -m tradelane.cli`, a test runner)."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
 class _Command(click.Command):
     """A command run as one intent: its transactions are journaled and resumed on a re-run."""
 
     def invoke(self, ctx: click.Context):
         root = ctx.find_root().params
-        name = ctx.command_path.split(" ", 1)[-1]
+        name = _name(ctx)
         key = root.get("intent") or [
             name,
             {k: v for k, v in sorted(ctx.params.items()) if k not in NOT_INTENT},

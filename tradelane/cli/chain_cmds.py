@@ -69,6 +69,11 @@ def node(ctx: click.Context, port: int, state: Path | None, fresh: bool) -> None
             f"anvil listening at [bold]{anvil.url}[/] (chain 31337), "
             f"{'resumed from' if resumed else 'saving to'} {state}"
         )
+        if anvil.restored_backup:
+            console.print(
+                f"the state file was torn by a crash while anvil wrote it; resumed from its last "
+                f"good copy {anvil.backup}"
+            )
         if resumed:
             restored = recover(anvil.url)
             console.print(

@@ -38,6 +38,16 @@ def _num(value, fmt: str = "{:.1f}") -> str:
     return "-" if value is None else fmt.format(value)
 
 
+def _table(title: str, columns: tuple[str, ...], left: int, rows) -> Table:
+    """A rich table whose first ``left`` columns are text, the rest numbers."""
+    t = Table(title=title, title_justify="left")
+    for i, col in enumerate(columns):
+        t.add_column(col, justify="left" if i < left else "right")
+    for row in rows:
+        t.add_row(*row)
+    return t
+
+
 def _print(rep: dict) -> None:
     console = out()
     scope = rep["filters"]["scope"]
@@ -50,47 +60,35 @@ def _print(rep: dict) -> None:
                       "or loosen the filters")  # fmt: skip
         return
     for lane, rows in rep["league"].items():
-        t = Table(title=f"{lane} — carrier league", title_justify="left")
-        for col in ("#", "carrier", "mode", "arrivals", "on time", "avg late d", "p50 d",
-                    "p90 d", "IQR(act−plan) d"):  # fmt: skip
-            t.add_column(col, justify="left" if col in ("carrier", "mode") else "right")
-        for r in rows:
-            t.add_row(
-                str(r["rank"]), r["carrier_name"], r["mode"], str(r["arrivals"]),
-                f"{r['reliability']:.1%}", _num(r["avg_late_delay_d"]), _num(r.get("p50_d")),
-                _num(r.get("p90_d")), _num(r.get("planned_excess_iqr_d")),
-            )  # fmt: skip
-        console.print(t)
+        console.print(_table(
+            f"{lane} — carrier league",
+            ("carrier", "mode", "#", "arrivals", "on time", "avg late d", "p50 d", "p90 d",
+             "IQR(act−plan) d"), 2,
+            ((r["carrier_name"], r["mode"], str(r["rank"]), str(r["arrivals"]),
+              f"{r['reliability']:.1%}", _num(r["avg_late_delay_d"]), _num(r.get("p50_d")),
+              _num(r.get("p90_d")), _num(r.get("planned_excess_iqr_d"))) for r in rows),
+        ))  # fmt: skip
     if rep["dwell"]:
-        t = Table(title="Transfer hubs (hours)", title_justify="left")
-        for col in ("hub", "transfers", "dwell p50", "dwell p90", "port time p50", "handling p50"):
-            t.add_column(col, justify="left" if col == "hub" else "right")
-        for r in rep["dwell"]:
-            t.add_row(
-                r["hub"], str(r["transfers"]), _num(r["dwell_p50_h"]), _num(r["dwell_p90_h"]),
-                _num(r["port_time_p50_h"]), _num(r["handling_p50_h"]),
-            )  # fmt: skip
-        console.print(t)
+        console.print(_table(
+            "Transfer hubs (hours)",
+            ("hub", "transfers", "dwell p50", "dwell p90", "port time p50", "handling p50"), 1,
+            ((r["hub"], str(r["transfers"]), _num(r["dwell_p50_h"]), _num(r["dwell_p90_h"]),
+              _num(r["port_time_p50_h"]), _num(r["handling_p50_h"])) for r in rep["dwell"]),
+        ))  # fmt: skip
     if rep["eta_accuracy"]:
-        t = Table(title="ETA accuracy (hours; + = later than estimated)", title_justify="left")
-        for col in ("carrier", "given ahead", "estimates", "mean abs error", "bias", "p90 abs"):
-            t.add_column(col, justify="left" if col in ("carrier", "given ahead") else "right")
-        for r in rep["eta_accuracy"]:
-            t.add_row(
-                r["carrier_name"], r["lead"], str(r["estimates"]), _num(r["mae_h"]),
-                _num(r["bias_h"]), _num(r["p90_abs_h"]),
-            )  # fmt: skip
-        console.print(t)
+        console.print(_table(
+            "ETA accuracy (hours; + = later than estimated)",
+            ("carrier", "given ahead", "estimates", "mean abs error", "bias", "p90 abs"), 2,
+            ((r["carrier_name"], r["lead"], str(r["estimates"]), _num(r["mae_h"]),
+              _num(r["bias_h"]), _num(r["p90_abs_h"])) for r in rep["eta_accuracy"]),
+        ))  # fmt: skip
     if rep["delivery"]:
-        t = Table(title="Delivery against the escrow deadline", title_justify="left")
-        for col in ("carrier", "lane", "due", "on time", "refunded", "disputed"):
-            t.add_column(col, justify="left" if col in ("carrier", "lane") else "right")
-        for r in rep["delivery"]:
-            t.add_row(
-                r["carrier_name"], r["lane"], str(r["due"]), f"{r['on_time_share']:.1%}",
-                str(r["refunded"]), str(r["disputed"]),
-            )  # fmt: skip
-        console.print(t)
+        console.print(_table(
+            "Delivery against the escrow deadline",
+            ("carrier", "lane", "due", "on time", "refunded", "disputed"), 2,
+            ((r["carrier_name"], r["lane"], str(r["due"]), f"{r['on_time_share']:.1%}",
+              str(r["refunded"]), str(r["disputed"])) for r in rep["delivery"]),
+        ))  # fmt: skip
 
 
 @cli.command()

@@ -234,6 +234,7 @@ def relay(files: tuple[Path, ...], rpc: str | None, account: str, as_json: bool)
                 f"attestation {path} was changed after it was signed: its signature is by "
                 f"{recovered}, not by {a['signer']} it names; have the carrier sign it again"
             )
+    intents.refine(*(a["signature"] for a in loaded))  # what is relayed, not the file names
     tl = open_client(rpc)
     sender = signer(tl.chain, account, role="relayer")
     todo, done = pending_attestations(tl, loaded)

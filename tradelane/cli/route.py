@@ -51,10 +51,12 @@ def routing_options(f: Callable) -> Callable:
             default="1",
             show_default=True,
             metavar="K",
-            help="Return K distinct ranked routes.",
+            help="Return up to K alternatives that differ in corridor (modes, passages, hubs).",
         ),
         click.option(
-            "--pareto", is_flag=True, help="Return every route not beaten on cost, time and CO2e."
+            "--pareto",
+            is_flag=True,
+            help="Routes not beaten on cost, time and CO2e, one per corridor.",
         ),
         click.option(
             "--avoid-passage",
@@ -76,7 +78,7 @@ def routing_options(f: Callable) -> Callable:
             "--max-transshipments", default=None, metavar="N", help="At most N transfers."
         ),
         click.option(
-            "--modes", default=None, metavar="LIST", help="Allowed modes: sea,air,rail,road."
+            "--modes", default=None, metavar="LIST", help="Allowed modes: sea,air,rail,road,barge."
         ),
         click.option(
             "--carriers",

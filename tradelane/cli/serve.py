@@ -38,10 +38,19 @@ def _check_port(host: str, port: int) -> None:
     type=click.FloatRange(0.5, 3600),
     help="Seconds between a shipment page's checks for news.",
 )
-def serve(rpc: str | None, port: int, host: str, poll: float) -> None:
+@click.option(
+    "--webhook",
+    "webhooks",
+    multiple=True,
+    metavar="URL",
+    help="POST each new milestone as JSON to URL (repeatable).",
+)
+def serve(rpc: str | None, port: int, host: str, poll: float, webhooks: tuple[str, ...]) -> None:
     """Serve the tracking pages: shipment, trace-code lookup, party list and a JSON API.
 
-    Read-only: the pages never sign or send anything. The chain is contacted on the
+    Read-only: the pages never sign or send anything (a wallet button hands the prepared
+    call to the reader's own browser wallet). Pages update live by server-sent events;
+    --webhook URL also POSTs each new milestone to URL. The chain is contacted on the
     first request, so the server starts even when the node is down (pages answer
     503 with the reason until it is up). API reference at /docs, schema at
     /openapi.json; everything is served locally, nothing loads from the internet.
@@ -63,7 +72,15 @@ def serve(rpc: str | None, port: int, host: str, poll: float) -> None:
             "serve needs a chain that outlives one command: start `tradelane node` "
             "and use its URL (an embedded chain would be empty)"
         )
+    for hook in webhooks:
+        if not hook.startswith(("http://", "https://")):
+            raise InputError(f"--webhook '{hook}' is not an http(s) URL")
     _check_port(host, port)
     app = create_app(url, poll_seconds=poll)
+    if webhooks:
+        from ..web.feeds import Webhooks
+        from ..web.live import hub
+
+        hub(app).listen(Webhooks(webhooks, base=f"http://{host}:{port}"))
     click.echo(f"Tradelane tracking on http://{host}:{port}/  (chain: {url}; Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

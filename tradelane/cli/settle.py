@@ -385,13 +385,12 @@ def withdraw(
     # a later withdrawal of new credit is another.
     done_before = len(tl.logs("Withdrawn", payee=acct.address, token=token_address))
     if credit == 0:
-        earlier = [s for s in intents.steps(tl.chain, done_before - 1) if s.get("state") == "mined"]
-        if not earlier:
+        receipt = _earlier_withdrawal(tl, done_before - 1)
+        if receipt is None:
             raise InputError(
                 f"{acct.address} has nothing to withdraw in {symbol}; credit arrives when a "
                 "shipment releases, refunds or settles"
             )
-        receipt = tl.chain.w3.eth.get_transaction_receipt(earlier[-1]["hash"])
     else:
         intents.refine(done_before)
         if destination != acct.address:
@@ -424,3 +423,12 @@ def withdraw(
         f"withdrew {format_amount(moved, decimals, symbol)} to {destination} "
         f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']}{by})"
     )
+
+
+def _earlier_withdrawal(tl: Tradelane, index: int):
+    """The receipt of withdrawal number `index` if an earlier run of this command sent it."""
+    for step in reversed(intents.steps(tl.chain, index)):
+        receipt = tl.chain.receipt_of([a["hash"] for a in step.get("attempts", [])])
+        if receipt is not None and receipt["status"] == 1:
+            return receipt
+    return None

@@ -139,6 +139,7 @@ def _adopt(tl: Tradelane, shipment_id: int, order: dict) -> dict:
         "token": view["token"],
         "amount": view["deposited"],
         "destination": view["destination"].decode("ascii", "replace"),
+        "items_root": bytes(view["itemsRoot"]),
     }
     wanted = {k: order[k] for k in seen}
     if seen != wanted:
@@ -236,6 +237,12 @@ def ship(
     token_address = ETH if token.upper() == "ETH" else chain.address(token, what="--token")
     symbol, decimals = tl.token_info(token_address)
     base_amount = parse_amount(amount, decimals)
+    items_list, root = [], bytes(32)
+    if items:
+        from ..trace import items as trace_items
+
+        items_list, root = trace_items.prepare(items)
+        intents.refine("items", root.hex())  # the file's content, not its name
     resuming = _opened_before(chain)
     if not resuming:
         check_funds(tl, buyer.address, token_address, base_amount, amount)
@@ -243,11 +250,6 @@ def ship(
     due = parse_time(deadline, chain.now()) if deadline else None
     if due is not None and due <= chain.now() and not resuming:
         raise InputError(f"--deadline {deadline} is not after the chain's time {when(chain.now())}")
-    items_list, root = [], bytes(32)
-    if items:
-        from ..trace import items as trace_items
-
-        items_list, root = trace_items.prepare(items)
 
     with spinner("proposing routes…", quiet=as_json):
         query = query_from_options(**routing_opts)
@@ -274,6 +276,7 @@ def ship(
         "token": token_address,
         "amount": base_amount,
         "destination": route.destination,
+        "items_root": bytes(root),
     }
     with spinner("agreeing and opening the shipment…", quiet=as_json):
         shipment_id = tl.open_agreed_shipment(

@@ -190,7 +190,8 @@ def export(shipment_id: int, fmt: str, output: Path | None, rpc: str | None) -> 
     help="A block hash you trust (from your node or an explorer): proves completeness "
     "offline when the bundle's state proof is for that block.",
 )
-def verify(bundle_path: Path, rpc: str | None, trusted_block: str | None) -> None:
+@json_option
+def verify(bundle_path: Path, rpc: str | None, trusted_block: str | None, as_json: bool) -> None:
     """Check a proof bundle and say exactly what it proves.
 
     Offline it re-derives every record, hash-chain link, signature, route hash and the
@@ -208,14 +209,26 @@ def verify(bundle_path: Path, rpc: str | None, trusted_block: str | None) -> Non
     data = trace_bundle.load_bundle(bundle_path)
     chain = open_chain(rpc) if rpc else None
     verdict = trace_verify.verify(data, chain, trusted_block)
-    if verdict.problems:
+    if as_json:
+        print_json(
+            {
+                "valid": verdict.ok,
+                "complete": verdict.ok and verdict.complete,
+                "problems": verdict.problems,
+                "proven": verdict.statements,
+            }
+        )
+    elif verdict.problems:
         for problem in verdict.problems:
             click.echo(f"invalid: {problem}", err=True)
+    else:
+        where = f"checked against chain {chain.chain_id}" if chain else "checked offline"
+        extent = "complete" if verdict.complete else "completeness NOT proven"
+        click.echo(
+            f"valid: shipment {data['shipment_id']} on chain {data['chain_id']}, "
+            f"{data['milestone_count']} milestones, head {data['head']} ({where}; {extent})"
+        )
+        for statement in verdict.statements:
+            click.echo(f"  {statement}")
+    if verdict.problems:
         raise SystemExit(1)
-    where = f"checked against chain {chain.chain_id}" if chain else "checked offline"
-    click.echo(
-        f"valid: shipment {data['shipment_id']} on chain {data['chain_id']}, "
-        f"{data['milestone_count']} milestones, head {data['head']} ({where})"
-    )
-    for statement in verdict.statements:
-        click.echo(f"  {statement}")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, delete, func, select, update
 
 from .. import logs as logs_mod
-from ..chain import Chain
+from ..chain import DEV_CHAIN_IDS, Chain
 from ..logs import Refused
 from .decode import EventDecoder, Log, shipments_decoder
 from .decode import as_int as _int
@@ -33,9 +33,10 @@ from .store import Store
 __all__ = ["Follower", "SyncReport", "DEV_CHAINS", "DEFAULT_DEPTH"]
 
 log = logging.getLogger("tradelane.index")
-DEV_CHAINS = frozenset({31337, 1337})
+DEV_CHAINS = DEV_CHAIN_IDS  # anvil, ganache/hardhat, the embedded eth-tester: depth 0
 DEFAULT_DEPTH = 65  # blocks: mainnet and Sepolia finalize after two epochs (64 slots) and one
 OPENED = "ShipmentOpened"
+STAMP_EVERY = 5  # seconds: how stale `synced_at` may get while nothing new arrives
 
 
 @dataclass
@@ -175,6 +176,13 @@ class Follower:
             report.reorgs, report.rolled_back = 1, undone
             with self.store.engine.begin() as conn:
                 cur = self._start(conn)
+        elif head == cur["number"] and (to_block is None or to_block >= head):
+            # nothing new (the common case for a page request): no write, unless the
+            # freshness stamp is getting old
+            if time.time() - cur["synced_at"] >= STAMP_EVERY:
+                self._finalize(head, self.finalized(head))
+            report.seconds = time.monotonic() - started
+            return report
         finalized = self.finalized(head)
         target = head if to_block is None else min(head, to_block)
 

@@ -53,7 +53,7 @@ class Amount(TypeDecorator):
 
 def _key() -> list[Column]:
     return [
-        Column("chain_id", Integer, primary_key=True),
+        Column("chain_id", BigInteger, primary_key=True),
         Column("contract", String(42), primary_key=True),
     ]
 
@@ -87,7 +87,7 @@ cursors = Table(
 blocks = Table(
     "blocks",
     metadata,
-    Column("chain_id", Integer, primary_key=True),
+    Column("chain_id", BigInteger, primary_key=True),
     Column("contract", String(42), primary_key=True),
     Column("number", BigInteger, primary_key=True),
     Column("hash", String(66), nullable=False),
@@ -99,7 +99,7 @@ blocks = Table(
 raw_logs = Table(
     "raw_logs",
     metadata,
-    Column("chain_id", Integer, primary_key=True),
+    Column("chain_id", BigInteger, primary_key=True),
     Column("block_hash", String(66), primary_key=True),
     Column("tx_hash", String(66), primary_key=True),
     Column("log_index", Integer, primary_key=True),
@@ -119,7 +119,7 @@ raw_logs = Table(
 calls = Table(
     "calls",
     metadata,
-    Column("chain_id", Integer, primary_key=True),
+    Column("chain_id", BigInteger, primary_key=True),
     Column("tx_hash", String(66), primary_key=True),
     Column("block_number", BigInteger, nullable=False),
     Column("input", Text, nullable=False),  # 0x-hex: the opening order (tranches are not logged)
@@ -128,7 +128,7 @@ calls = Table(
 tokens = Table(
     "tokens",
     metadata,
-    Column("chain_id", Integer, primary_key=True),
+    Column("chain_id", BigInteger, primary_key=True),
     Column("address", String(42), primary_key=True),
     Column("symbol", String(32), nullable=False),
     Column("decimals", Integer, nullable=False),

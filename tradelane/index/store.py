@@ -85,7 +85,7 @@ def _engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
     if backend == "sqlite":
         if parsed.database in (None, "", ":memory:"):
-            # one shared in-memory database for every thread of this process
+            # one in-memory database, one connection: for one thread at a time (tests, tools)
             return create_engine(
                 parsed, poolclass=StaticPool, connect_args={"check_same_thread": False}
             )

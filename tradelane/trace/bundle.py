@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, read_json
@@ -38,7 +39,7 @@ from . import onchain, stateproof
 if TYPE_CHECKING:
     from ..client import Tradelane
 
-__all__ = ["FORMAT", "build_bundle", "load_bundle", "digest"]
+__all__ = ["FORMAT", "attestation_nonce", "build_bundle", "load_bundle", "digest"]
 
 FORMAT = "tradelane-proof-bundle/2"
 LEGS_TYPE = "(bytes5,bytes5,uint8,address,uint40,uint40,uint16)[]"
@@ -54,7 +55,30 @@ def digest(bundle: dict) -> str:
 
 
 def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
-    """The proof bundle of `shipment_id` as a JSON-able dict."""
+    """The proof bundle of `shipment_id` as a JSON-able dict.
+
+    The state proof is taken after the history is read; should a milestone land in between,
+    the history is read again (three tries), so the proof's head is the bundle's head."""
+    for _ in range(3):
+        bundle = _assemble(tl, shipment_id)
+        proof, missing = stateproof.build(tl, shipment_id)
+        try:
+            if (
+                proof is None
+                or stateproof.check(proof, tl.address, shipment_id).hex() == (bundle["head"][2:])
+            ):
+                break
+        except stateproof.ProofError as err:
+            proof, missing = None, f"the node's state proof does not verify ({err})"
+            break
+    else:
+        proof, missing = None, "the chain moved on while the bundle was built; export again"
+    bundle.update(state_proof=proof, state_proof_missing=missing)
+    bundle["digest"] = digest(bundle)
+    return bundle
+
+
+def _assemble(tl: Tradelane, shipment_id: int) -> dict:
     view = tl.view(shipment_id)
     events = tl.history(shipment_id)
     routes = onchain.routes(tl, shipment_id)
@@ -75,6 +99,9 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
     for e in events:
         milestones.append(_milestone(e, "0x" + prev.hex(), raw[e.tx_hash], signed.get(e.seq)))
         prev = bytes.fromhex(e.head[2:])
+    for i, entry in enumerate(milestones):
+        if entry["signature"]:
+            entry["nonce"] = attestation_nonce(milestones, i)
     bundle: dict[str, Any] = {
         "format": FORMAT,
         "created_at": iso(tl.chain.now()),
@@ -83,8 +110,8 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
         "shipment_id": shipment_id,
         "genesis": "0x" + genesis_head(tl.chain.chain_id, tl.address, shipment_id).hex(),
         "opened": onchain.opened(tl, shipment_id),
-        "route_hash": "0x" + view["routeHash"].hex(),
-        "network_hash": "0x" + view["networkHash"].hex(),
+        "route_hash": routes[-1].route_hash if routes else "0x" + "00" * 32,
+        "network_hash": routes[-1].network_hash if routes else "0x" + "00" * 32,
         "routes": [r.to_json() for r in routes],
         "items": {
             "root": "0x" + view["itemsRoot"].hex(),
@@ -95,10 +122,14 @@ def build_bundle(tl: Tradelane, shipment_id: int) -> dict:
         "milestone_count": len(milestones),
         "head": "0x" + prev.hex(),
     }
-    proof, missing = stateproof.build(tl, shipment_id)
-    bundle.update(state_proof=proof, state_proof_missing=missing)
-    bundle["digest"] = digest(bundle)
     return bundle
+
+
+def attestation_nonce(milestones: Sequence[dict], index: int) -> int:
+    """The nonce the contract binds into the `index`-th milestone's EIP-712 attestation: the
+    number of milestones recorded before it (`IShipments.attestationDigest`). The builder and
+    the verifier both derive it from the listed history, never from the file alone."""
+    return index
 
 
 def _milestone(e, prev_head: str, raw: str | None, signed: tuple[int, bytes] | None) -> dict:
@@ -128,8 +159,7 @@ def _milestone(e, prev_head: str, raw: str | None, signed: tuple[int, bytes] | N
     }
     if signed:
         deadline, signature = signed
-        # The attestation's nonce is the milestone's seq: the contract signs nothing else in.
-        entry.update(signature="0x" + signature.hex(), nonce=e.seq, deadline=deadline)
+        entry.update(signature="0x" + signature.hex(), deadline=deadline)
     return entry
 
 
@@ -138,5 +168,8 @@ def load_bundle(path) -> dict:
     data = read_json(path, "bundle")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         got = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise InputError(f"bundle file {path} is not a Tradelane proof bundle (format {got!r})")
+        raise InputError(
+            f"bundle file {path} is not a Tradelane proof bundle: format is {got!r}, "
+            f"expected {FORMAT}"
+        )
     return data

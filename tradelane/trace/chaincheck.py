@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from web3 import Web3
 
 from ..errors import TradelaneError
+from . import onchain
 
 if TYPE_CHECKING:
     from ..chain import Chain
@@ -34,7 +35,7 @@ def check_against_chain(bundle: dict, chain: Chain | Tradelane) -> list[str]:
         view = tl.view(sid)
     except TradelaneError as err:
         return [str(err)]
-    problems = _state(bundle, view)
+    problems = _state(bundle, tl, view)
     for i, m in enumerate(bundle["milestones"]):
         args = _log(tl, m, "MilestoneRecorded", problems, f"milestone #{i}")
         if args is not None and (
@@ -53,18 +54,8 @@ def check_against_chain(bundle: dict, chain: Chain | Tradelane) -> list[str]:
             or args["fromLeg"] != r["from_leg"]
         ):
             problems.append(f"route #{i}: the log on chain holds another route than the bundle")
-    opened = bundle.get("opened")
-    if opened:
-        args = _log(tl, opened, "ShipmentOpened", problems, "opening")
-        if args is not None and (
-            args["shipmentId"] != sid
-            or any(
-                args[k] != opened[k] for k in ("buyer", "seller", "token", "arbiter", "deadline")
-            )
-            or str(args["amount"]) != opened["amount"]
-            or bytes(args["destination"]).decode("ascii", "replace") != opened["destination"]
-        ):
-            problems.append("opening: the log on chain holds other terms than the bundle")
+    if bundle.get("opened") != onchain.opened(tl, sid):  # read as the bundle builder reads it
+        problems.append("opening: the log on chain holds other terms than the bundle")
     committed = bundle["items"].get("committed")
     if committed:
         args = _log(tl, committed, "ItemsCommitted", problems, "items commitment")
@@ -73,21 +64,23 @@ def check_against_chain(bundle: dict, chain: Chain | Tradelane) -> list[str]:
     return problems
 
 
-def _state(bundle: dict, view: dict) -> list[str]:
-    problems = []
+def _state(bundle: dict, tl: Tradelane, view: dict) -> list[str]:
+    """The shipment now: head and items root from the contract's view, the milestone count
+    and the route in force from its logs (the same readers the builder uses)."""
+    routes = onchain.routes(tl, bundle["shipment_id"])
+    zero = "0x" + "00" * 32
     pairs = (
-        ("head", "head", bundle["head"]),
-        ("milestones", "milestone count", bundle["milestone_count"]),
-        ("routeHash", "route hash", bundle["route_hash"]),
-        ("networkHash", "network hash", bundle["network_hash"]),
-        ("itemsRoot", "items root", bundle["items"]["root"]),
+        ("head", "0x" + bytes(view["head"]).hex(), bundle["head"]),
+        ("milestone count", len(tl.history(bundle["shipment_id"])), bundle["milestone_count"]),
+        ("route hash", routes[-1].route_hash if routes else zero, bundle["route_hash"]),
+        ("network hash", routes[-1].network_hash if routes else zero, bundle["network_hash"]),
+        ("items root", "0x" + bytes(view["itemsRoot"]).hex(), bundle["items"]["root"]),
     )
-    for key, label, expected in pairs:
-        actual = view[key]
-        actual = "0x" + actual.hex() if isinstance(actual, bytes) else actual
-        if actual != expected:
-            problems.append(f"on-chain {label} is {actual}, the bundle says {expected}")
-    return problems
+    return [
+        f"on-chain {label} is {actual}, the bundle says {expected}"
+        for label, actual, expected in pairs
+        if actual != expected
+    ]
 
 
 def _log(tl: Tradelane, where: dict, event: str, problems: list[str], name: str):

@@ -80,12 +80,13 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
     view = tl.view(shipment_id)
     ctx = _Context(tl, shipment_id)
     routes = onchain.routes(tl, shipment_id)
+    history = tl.history(shipment_id)
     out, omitted = [], []
     if routes:
         planned, skipped = _planned(ctx, routes[-1])
         out.extend(planned)
         omitted.extend(skipped)
-    for e in tl.history(shipment_id):
+    for e in history:
         route = onchain.route_in_force(routes, (e.block_number, e.log_index))
         leg = route.legs[e.milestone.leg] if route else None
         if leg is None:
@@ -105,7 +106,7 @@ def export(tl: Tradelane, shipment_id: int) -> dict:
             "shipment_id": shipment_id,
             "shipment": shipment_urn(tl.chain.chain_id, tl.address, shipment_id),
             "head": "0x" + view["head"].hex(),
-            "milestones": view["milestones"],
+            "milestones": len(history),
             "off_chain_references": ctx.refs.to_json() if ctx.refs else None,
         },
         "events": out,

@@ -9,7 +9,7 @@
   locations); otherwise a ``geo:`` URI (RFC 5870, ``geo:lat,lon``), which EPCIS 2.0 allows
   for readPoint / bizLocation. A LOCODE the network does not know has neither: it becomes
   ``urn:tradelane:locode:XXXXX`` (a URN in our own namespace; UN/LOCODE has no registered
-  URN namespace) with a UTC offset, and `known` says so.
+  URN namespace) with a UTC offset.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-__all__ = ["coordinates", "known", "local_iso", "location_uri", "offset", "time_zone"]
+__all__ = ["coordinates", "local_iso", "location_uri", "offset", "time_zone"]
 
 
 @cache
@@ -41,10 +41,6 @@ def _finder():
 
 def coordinates(locode: str) -> tuple[float, float] | None:
     return _ports().get(locode)
-
-
-def known(locode: str) -> bool:
-    return coordinates(locode) is not None
 
 
 @cache

@@ -17,8 +17,10 @@ A references file (JSON; every key optional, unknown keys refused)::
      "locations": {"NLRTM": "8712345000004"}}        # UN/LOCODE -> GLN of the facility
 
 API (also for the web page): ``load(tl, shipment_id) -> ShipmentReferences | None``,
-``save(tl, shipment_id, refs)``, ``parse_references(data)``, and
-``ShipmentReferences.to_json()`` — a JSON-able dict with every key present.
+``save(tl, shipment_id, refs)``, ``parse_references(data)``,
+``ShipmentReferences.to_json()`` — a JSON-able dict with every key present — and
+``from_route(route)``: the service codes a `routing.Route` knows (``MCL-AE1`` → ``AE1``),
+for the command that opens a shipment to save with it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ __all__ = [
     "imo_check_digit",
     "awb_check_digit",
     "parse_references",
+    "from_route",
     "load",
     "save",
 ]
@@ -266,6 +269,26 @@ def parse_references(data) -> ShipmentReferences:
         containers=tuple(parsed),
         legs=tuple(_leg(x, n) for n, x in enumerate(legs)),
         locations={str(k): check_gln(str(v), f"locations.{k}") for k, v in locations.items()},
+    )
+
+
+def from_route(route, base: ShipmentReferences | None = None) -> ShipmentReferences:
+    """`base` (or empty references) with each sea leg's service code from a routing Route."""
+    base = base or ShipmentReferences()
+    legs = {x.leg: x for x in base.legs}
+    for i, leg in enumerate(route.legs):
+        code = str(getattr(leg, "service", "") or "").rsplit("-", 1)[-1].upper()
+        if leg.mode != "sea" or not _SERVICE.match(code):
+            continue
+        known = legs.get(i) or LegReferences(i)
+        legs[i] = LegReferences(i, known.vessel_imo, known.vessel_name, known.voyage, code)
+    return ShipmentReferences(
+        base.booking,
+        base.bill_of_lading,
+        base.air_waybill,
+        base.containers,
+        tuple(legs[k] for k in sorted(legs)),
+        dict(base.locations),
     )
 
 

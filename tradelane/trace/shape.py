@@ -80,15 +80,16 @@ def _nullable(check: Check) -> Check:
 
 H32, H24, LOCODE = _hex(32), _hex(24), _text(r"[A-Z]{2}[A-Z0-9]{3}")
 ISO = _text(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-UINT40, UINT32 = _int(0, 2**40 - 1), _int(0, 2**32 - 1)
+UINT32 = _int(0, 2**32 - 1)
+TIME = _int(0, 253_402_300_799)  # unix seconds up to 9999-12-31T23:59:59Z
 POSITION = {"tx_hash": H32, "block_number": _int(0, 2**63), "log_index": _int(0, 2**32)}
 LEG = {
     "origin": LOCODE,
     "destination": LOCODE,
     "mode": _one_of("sea", "air", "rail", "road"),
     "carrier": _address,
-    "planned_departure": UINT40,
-    "planned_arrival": UINT40,
+    "planned_departure": TIME,
+    "planned_arrival": TIME,
     "passages": _int(0, 2**16 - 1),
 }
 ROUTE = {
@@ -108,9 +109,9 @@ MILESTONE = {
     "code": _one_of("GTIN", "LOAD", "DEPA", "ARRI", "DISC", "GTOT", "INSP", "RELS", "DROP"),
     "classifier": _one_of("ACT", "EST", "PLN"),
     "location": LOCODE,
-    "event_time": UINT40,
+    "event_time": TIME,
     "event_time_utc": ISO,
-    "recorded_at": UINT40,
+    "recorded_at": TIME,
     "recorded_at_utc": ISO,
     "carrier": _address,
     "relayed": _bool,
@@ -129,7 +130,7 @@ OPENED = {
     "token": _address,
     "amount": _text(r"\d+"),
     "destination": LOCODE,
-    "deadline": UINT40,
+    "deadline": TIME,
     "arbiter": _address,
     **POSITION,
 }
@@ -182,7 +183,7 @@ def _walk(value, spec, path: str, out: list[str]) -> None:
             _walk(value, spec[1], path, out)
     elif isinstance(spec, tuple) and spec[0] == "item":
         kind = value.get("kind") if isinstance(value, dict) else None
-        if kind not in spec[1]:
+        if not isinstance(kind, str) or kind not in spec[1]:
             out.append(f"{path}.kind: {kind!r} must be sgtin or sscc")
             return
         _walk(value, spec[1][kind], path, out)

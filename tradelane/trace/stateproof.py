@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 import rlp
 from eth_utils import keccak, to_canonical_address
 from trie import HexaryTrie
-from trie.exceptions import BadTrieProof
 
 if TYPE_CHECKING:
     from ..client import Tradelane
@@ -135,30 +134,38 @@ def check(proof: dict, contract: str, shipment_id: int) -> bytes:
         raise ProofError(f"header does not hash to block hash {proof['block_hash']}")
     try:
         fields = rlp.decode(header)
-        state_root, number = fields[3], int.from_bytes(fields[8], "big")
-    except (rlp.DecodingError, IndexError, TypeError) as err:
+    except rlp.DecodingError as err:
         raise ProofError("header is not an RLP block header") from err
+    if not isinstance(fields, list) or len(fields) < 15 or len(fields[3]) != 32:
+        raise ProofError("header is not an RLP block header")
+    state_root, number = fields[3], int.from_bytes(fields[8], "big")
     if number != proof["block_number"]:
         raise ProofError(f"header is block {number}, not {proof['block_number']}")
     expected_slot = _hex(progress_slot(shipment_id).to_bytes(32, "big"))
     if proof["slot"] != expected_slot:
         raise ProofError(f"slot {proof['slot']} is not shipment {shipment_id}'s progress slot")
     account_key = keccak(to_canonical_address(contract))
-    try:
+    try:  # any failure to walk the proof means it does not verify
         account = HexaryTrie.get_from_proof(
             state_root, account_key, _nodes(proof["account_proof"], "account proof")
         )
-    except (BadTrieProof, ValueError, TypeError) as err:
+    except Exception as err:  # noqa: BLE001 - BadTrieProof, malformed nodes alike
         raise ProofError(f"account proof does not verify against the state root ({err})") from err
     if not account:
         raise ProofError(f"no contract account {contract} in the state at that block")
-    storage_root = rlp.decode(account)[2]
+    try:
+        storage_root = rlp.decode(account)[2]
+    except (rlp.DecodingError, IndexError, TypeError) as err:
+        raise ProofError("the proven account is not an RLP account") from err
     slot_key = keccak(bytes.fromhex(proof["slot"][2:]))
     try:
         raw = HexaryTrie.get_from_proof(
             storage_root, slot_key, _nodes(proof["storage_proof"], "storage proof")
         )
-    except (BadTrieProof, ValueError, TypeError) as err:
+    except Exception as err:  # noqa: BLE001 - BadTrieProof, malformed nodes alike
         raise ProofError(f"storage proof does not verify against the storage root ({err})") from err
-    word = int.from_bytes(rlp.decode(raw), "big") if raw else 0
+    try:
+        word = int.from_bytes(rlp.decode(raw), "big") if raw else 0
+    except (rlp.DecodingError, TypeError) as err:
+        raise ProofError("the proven slot value is not RLP") from err
     return (word >> 64).to_bytes(24, "big")

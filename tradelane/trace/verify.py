@@ -39,7 +39,7 @@ from ..model import (
     pack_record,
 )
 from . import merkle, onchain, shape, stateproof
-from .bundle import FORMAT, digest
+from .bundle import FORMAT, attestation_nonce, digest
 from .codes import parse
 
 if TYPE_CHECKING:
@@ -301,7 +301,8 @@ def _check_milestones(b, chain_id, contract, sid, genesis, routes, problems) -> 
             )
         last_position = position
         _check_leg(name, m, x, _route_at(routes, position), problems)
-        _check_transaction(name, m, x, chain_id, contract, problems)
+        nonce = attestation_nonce(b["milestones"], i)
+        _check_transaction(name, m, x, nonce, chain_id, contract, problems)
     if b["head"] != prev:
         problems.append(f"head {b['head']} is not the last milestone's head {prev}")
     if b["milestone_count"] != len(b["milestones"]):
@@ -331,7 +332,7 @@ def _check_leg(name: str, m: Milestone, x: dict, route: dict | None, problems: l
         )
 
 
-def _check_transaction(name, m, x, chain_id, contract, problems) -> None:
+def _check_transaction(name, m, x, nonce, chain_id, contract, problems) -> None:
     raw = x.get("transaction")
     if not raw:
         problems.append(f"{name}: no signed transaction in the bundle; sender not provable offline")
@@ -359,7 +360,7 @@ def _check_transaction(name, m, x, chain_id, contract, problems) -> None:
             problems.append(f"{name}: sent by {tx['sender']}, not by the carrier {x['carrier']}")
         return
     signed = [e for e in matching if e[2] and "0x" + e[2].hex() == x["signature"]]
-    if not signed or x["nonce"] != x["seq"] or signed[0][1] != x["deadline"]:
+    if not signed or x["nonce"] != nonce or signed[0][1] != x["deadline"]:
         problems.append(f"{name}: signature, nonce or deadline differ from its transaction")
         return
     signer = _signer(m, x, chain_id, contract)

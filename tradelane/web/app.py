@@ -12,6 +12,7 @@ and a one-line reason; tracebacks go to the server log, never to the browser.
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -47,15 +49,24 @@ class FeatureUnavailable(TradelaneError):
 
 
 class Backend:
-    """The chain the pages read, opened lazily; one lock serialises every chain access.
+    """The chain and the index the pages read, opened lazily; no global lock.
 
-    eth-tester is not thread-safe, and the embedded chain is shared with the test that
-    records milestones, so callers hold `lock` for the whole read (or write).
+    Reads (status, party lists, the live summary) come from the event index, which each
+    request first brings up to date (`Follower.sync`: two RPC calls when nothing is new;
+    concurrent requests share one sync). Requests run in parallel; only a chain that is
+    not thread-safe (the embedded eth-tester) has its JSON-RPC calls serialised, by `lock`,
+    which a test recording milestones on the same chain takes too.
+
+    `index_url`: the index database (default: TRADELANE_DB or the SQLite file in
+    TRADELANE_HOME for an RPC URL; a throwaway SQLite file for a ready client or chain).
     """
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, *, index_url: str | None = None):
         self._source = source
         self._client: Tradelane | None = None
+        self._index = None
+        self._index_url = index_url
+        self._opening = threading.Lock()
         self.lock = threading.RLock()
 
     @property
@@ -64,26 +75,52 @@ class Backend:
             return self._client.chain.url
         return self._source if isinstance(self._source, str) else "the configured chain"
 
+    @property
+    def index(self):
+        """The `tradelane.index.Attached` handle (after the first request)."""
+        return self._index
+
     def client(self) -> Tradelane:
         if self._client is None:
-            self._client = self._open()
+            with self._opening:
+                if self._client is None:
+                    self._client = self._attach(self._open())
         return self._client
+
+    def _attach(self, tl: Tradelane) -> Tradelane:
+        from ..index import attach
+        from ..index.store import default_url
+
+        if tl.chain.is_embedded:
+            _serialise(tl.chain.w3.provider, self.lock)
+        url = self._index_url or (default_url() if isinstance(self._source, str) else None)
+        if url is None:  # a throwaway file, not :memory: (one connection for every thread)
+            url = f"sqlite:///{tempfile.mkdtemp(prefix='tradelane-index-')}/index.sqlite"
+        # a client of its own: one given by the caller keeps reading the chain (or its index)
+        own = Tradelane(tl.chain, tl.address, tl.deployment)
+        self._index = attach(own, url)
+        return own
+
+    def refresh(self) -> None:
+        """Bring the index up to the chain's head (waits for a sync already running)."""
+        self._index.sync()
 
     @contextmanager
     def use(self) -> Iterator[Tradelane]:
-        """The client, under the lock; a node that stops answering becomes a `ChainError`."""
-        with self.lock:
-            try:
-                yield self.client()
-            except TradelaneError:
+        """The client, its index caught up; a node that stops answering becomes a `ChainError`."""
+        try:
+            tl = self.client()
+            self.refresh()
+            yield tl
+        except TradelaneError:
+            raise
+        except Exception as err:
+            transport = _connection_problem(err)
+            if transport is None:
                 raise
-            except Exception as err:
-                transport = _connection_problem(err)
-                if transport is None:
-                    raise
-                raise ChainError(
-                    f"the chain node at {self.rpc} stopped answering ({type(transport).__name__})"
-                ) from err
+            raise ChainError(
+                f"the chain node at {self.rpc} stopped answering ({type(transport).__name__})"
+            ) from err
 
     def _open(self) -> Tradelane:
         source = self._source
@@ -101,7 +138,28 @@ class Backend:
         raise TypeError(f"create_app needs a Tradelane, Chain, callable or RPC URL, not {source!r}")
 
 
-def create_app(source: Source, *, poll_seconds: float = 10.0, title: str = "Tradelane") -> FastAPI:
+def _serialise(provider, lock: threading.RLock) -> None:
+    """Make a provider that is not thread-safe take `lock` around each request."""
+    if getattr(provider, "_tradelane_serialised", False):
+        return
+    request = provider.make_request
+
+    def make_request(method, params):
+        with lock:
+            return request(method, params)
+
+    provider.make_request = make_request
+    provider._request_func_cache = (None, None)  # web3 caches the old bound method
+    provider._tradelane_serialised = True
+
+
+def create_app(
+    source: Source,
+    *,
+    poll_seconds: float = 10.0,
+    title: str = "Tradelane",
+    index_url: str | None = None,
+) -> FastAPI:
     """The tracking site and its JSON API, reading shipments from `source`.
 
     Parameters
@@ -111,8 +169,10 @@ def create_app(source: Source, *, poll_seconds: float = 10.0, title: str = "Trad
         file), a callable returning either, or an RPC URL such as ``http://127.0.0.1:8545``.
     poll_seconds
         How often an open shipment page asks whether anything changed.
+    index_url
+        The event index the pages read (see `Backend`).
     """
-    from . import api, lanes, pages
+    from . import api, feeds, lanes, live, pages
 
     app = FastAPI(
         title=f"{title} tracking API",
@@ -128,7 +188,9 @@ def create_app(source: Source, *, poll_seconds: float = 10.0, title: str = "Trad
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.state.backend = Backend(source)
+    app.state.backend = Backend(source, index_url=index_url)
+    app.state.index_url = index_url
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.state.poll_seconds = poll_seconds
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(iso=iso, time_text=time_text, short=short_address)
@@ -137,6 +199,8 @@ def create_app(source: Source, *, poll_seconds: float = 10.0, title: str = "Trad
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(lanes.router)
+    app.include_router(live.router)
+    app.include_router(feeds.router)
     _install_error_handlers(app)
     _document_errors_as_400(app)
     return app

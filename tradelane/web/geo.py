@@ -1,7 +1,7 @@
 """Port names and coordinates, sea paths and sea lanes for the route map: all from disk.
 
-Ports come from the routing package's network (`routing.load_network()`); the faint
-sea lanes and the sea paths of the legs come from searoute's bundled marine network.
+Ports come from the routing package's network (`routing.load_network()`); the sea paths
+of the legs come from searoute's bundled marine network.
 Nothing is fetched from the internet.
 """
 
@@ -10,10 +10,9 @@ from __future__ import annotations
 import gzip
 import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-__all__ = ["PortBook", "port_book", "sea_lanes", "sea_path", "PASSAGE_POINTS"]
+__all__ = ["PortBook", "port_book", "sea_path", "PASSAGE_POINTS"]
 
 #: Where each chokepoint is drawn (lat, lon): searoute's passage tags.
 PASSAGE_POINTS: dict[str, tuple[float, float]] = {
@@ -72,25 +71,6 @@ def _ports_from_file() -> dict[str, tuple[str, str, float, float]]:
     except (ImportError, OSError, ValueError):
         return {}
     return {row[0]: (row[1], row[2], float(row[3]), float(row[4])) for row in data["ports"]}
-
-
-@cache
-def sea_lanes() -> tuple[tuple[tuple[float, float], ...], ...]:
-    """searoute's marine network as polylines of (lon, lat)."""
-    try:
-        raw = resources.files("searoute.data").joinpath("marnet_searoute.geojson").read_text()
-    except (ModuleNotFoundError, OSError):
-        return ()
-    lines = []
-    for feature in json.loads(raw)["features"]:
-        geometry = feature["geometry"]
-        parts = (
-            geometry["coordinates"]
-            if geometry["type"] == "MultiLineString"
-            else [geometry["coordinates"]]
-        )
-        lines.extend(tuple((float(x), float(y)) for x, y in part) for part in parts)
-    return tuple(lines)
 
 
 @cache

@@ -1,9 +1,10 @@
 """The committed route as an SVG map, drawn server-side from port coordinates.
 
 An equirectangular projection of the route's bounding box (longitude scaled by the cosine
-of the middle latitude), faint sea lanes from searoute's marine network for orientation,
-legs coloured *and* dashed by mode (so colour is not the only cue), ports, chokepoints
-("passages") and the shipment's estimated position. No tiles, no fonts, no scripts.
+of the middle latitude), Natural Earth land and coastlines (`land`), sea legs along
+searoute's marine network, legs coloured *and* dashed by mode (so colour is not the only
+cue), ports, chokepoints ("passages") and the place of the last actual event — never a
+position guessed from the clock. No tiles, no fonts, no scripts; zoom and pan are map.js.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from html import escape
 
 from ..model import LegView
-from .geo import PASSAGE_POINTS, PortBook, sea_lanes, sea_path
+from .geo import PASSAGE_POINTS, PortBook, sea_path
+from .land import land_path
 
 __all__ = ["MODE_STYLE", "RouteMap", "draw_route"]
 
@@ -77,7 +79,11 @@ class _Projection:
         return lon + 360 if self.shift and lon < 0 else lon
 
     def xy(self, lat: float, lon: float) -> tuple[float, float]:
-        x = (self.lon(lon) - self.lon0) / (self.lon1 - self.lon0) * WIDTH
+        return self.xy_plain(lat, self.lon(lon))
+
+    def xy_plain(self, lat: float, lon: float) -> tuple[float, float]:
+        """Like `xy` for a longitude already in the map's (possibly shifted) range."""
+        x = (lon - self.lon0) / (self.lon1 - self.lon0) * WIDTH
         y = (self.lat1 - lat) / (self.lat1 - self.lat0) * self.height
         return round(x, 1), round(y, 1)
 
@@ -108,29 +114,13 @@ def _d(run: Sequence[tuple[float, float]]) -> str:
     return "M" + " L".join(f"{x:g} {y:g}" for x, y in run)
 
 
-def _lanes(proj: _Projection) -> str:
-    parts = []
-    for line in sea_lanes():
-        run: list[tuple[float, float]] = []
-        last = None
-        for lon, lat in line:
-            x, y = proj.xy(lat, lon)
-            jump = last is not None and abs(proj.lon(lon) - proj.lon(last)) > 180
-            last = lon
-            if not proj.inside(x, y) or jump:
-                if len(run) > 1:
-                    parts.append(_d(run))
-                run = [] if not proj.inside(x, y) else [(x, y)]
-                continue
-            if run and abs(run[-1][0] - x) + abs(run[-1][1] - y) < 4:
-                continue
-            run.append((round(x), round(y)))
-        if len(run) > 1:
-            parts.append(_d(run))
-    if not parts:
+def _land(proj: _Projection) -> str:
+    d = land_path(proj)
+    if not d:
         return ""
     return (
-        f'<path class="lanes" d="{" ".join(parts)}" fill="none" stroke="#c4d5e5" stroke-width="1"/>'
+        f'<path class="land" d="{d}" fill="#f3f0e6" stroke="#9c9580" stroke-width="0.8" '
+        'stroke-linejoin="round" fill-rule="evenodd"/>'
     )
 
 
@@ -174,17 +164,6 @@ def _arc(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[float, fl
             )
         )
     return pts
-
-
-def _along(run: Sequence[tuple[float, float]], fraction: float) -> tuple[float, float]:
-    lengths = [math.dist(a, b) for a, b in zip(run, run[1:], strict=False)]
-    target = sum(lengths) * fraction
-    for (a, b), length in zip(zip(run, run[1:], strict=False), lengths, strict=True):
-        if target <= length and length:
-            t = target / length
-            return round(a[0] + (b[0] - a[0]) * t, 1), round(a[1] + (b[1] - a[1]) * t, 1)
-        target -= length
-    return run[-1]
 
 
 def _label_box(
@@ -268,16 +247,22 @@ def draw_route(
     legs: Sequence[LegView],
     book: PortBook,
     *,
-    now: int,
+    last_seen: tuple[str, str] | None = None,
     title: str = "Route map",
     id_prefix: str = "map",
 ) -> RouteMap:
-    """Draw `legs` as an inline SVG; ports missing from `book` are listed, not drawn."""
+    """Draw `legs` as an inline SVG; ports missing from `book` are listed, not drawn.
+
+    `last_seen` is (UN/LOCODE, words) of the last *actual* event: the map rings that place
+    and says so, and never invents a position between ports from the clock.
+    """
     from routing.passages import passages_from_mask
 
     known = [leg for leg in legs if leg.origin in book and leg.destination in book]
     missing = sorted({c for leg in legs for c in (leg.origin, leg.destination) if c not in book})
     words = _describe(legs, book, missing)
+    if last_seen:
+        words += f" {last_seen[1]}."
     if not known:
         svg = (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} 120" role="img" '
@@ -312,9 +297,9 @@ def draw_route(
         'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(words)}</desc>',
-        f'<rect width="{WIDTH}" height="{h}" fill="#eef4f9"/>',
+        f'<rect x="-{WIDTH}" y="-{h}" width="{3 * WIDTH}" height="{3 * h}" fill="#dcEAf5"/>',
         _graticule(proj),
-        _lanes(proj),
+        _land(proj),
     ]
 
     runs_by_leg: list[list[list[tuple[float, float]]]] = []
@@ -370,7 +355,7 @@ def draw_route(
             f'<rect x="{x - 5:g}" y="{y - 5:g}" width="10" height="10" '
             f'transform="rotate(45 {x:g} {y:g})" fill="#fff" stroke="#4a5561" stroke-width="1.5"/>'
             f'<text x="{tx:g}" y="{ty:g}" text-anchor="{anchor}" font-size="12" '
-            'font-style="italic" fill="#3d4853" stroke="#eef4f9" stroke-width="3" '
+            'font-style="italic" fill="#3d4853" stroke="#fff" stroke-width="3" '
             f'paint-order="stroke">{escape(label)}</text></g>'
         )
 
@@ -387,34 +372,16 @@ def draw_route(
             f'paint-order="stroke">{escape(text)}</text></g>'
         )
 
-    position = _position(known, runs_by_leg, seen, now)
-    if position:
-        x, y, what = position
+    if last_seen and last_seen[0] in seen:
+        x, y = seen[last_seen[0]]
         out.append(
-            f'<g class="position"><title>{escape(what)}</title>'
-            f'<circle class="pulse" cx="{x:g}" cy="{y:g}" r="13" fill="#d9480f" opacity="0.25"/>'
-            f'<circle cx="{x:g}" cy="{y:g}" r="7.5" fill="#d9480f" stroke="#fff" '
-            'stroke-width="2.5"/></g>'
+            f'<g class="position" data-locode="{escape(last_seen[0])}">'
+            f"<title>{escape(last_seen[1])}</title>"
+            f'<circle cx="{x:g}" cy="{y:g}" r="12" fill="none" stroke="#d9480f" '
+            'stroke-width="3"/></g>'
         )
     out.append("</svg>")
     return RouteMap("".join(out), words)
-
-
-def _position(legs, runs_by_leg, ports, now) -> tuple[float, float, str] | None:
-    """Where the shipment is estimated to be: along the leg in transit, or at a port."""
-    for leg, runs in zip(legs, runs_by_leg, strict=True):
-        if leg.actual_departure and not leg.actual_arrival and runs:
-            eta = leg.estimated_arrival or leg.planned_arrival
-            total = max(eta - leg.actual_departure, 1)
-            fraction = min(max((now - leg.actual_departure) / total, 0.04), 0.96)
-            run = max(runs, key=len)
-            x, y = _along(run, fraction)
-            return x, y, f"Estimated position: in transit on leg {leg.index + 1}"
-    done = [leg for leg in legs if leg.actual_arrival]
-    if done and done[-1].destination in ports:
-        x, y = ports[done[-1].destination]
-        return x, y, f"Last reported at {done[-1].destination}"
-    return None
 
 
 def _describe(legs: Sequence[LegView], book: PortBook, missing: Sequence[str]) -> str:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InputError
-from . import service
+from . import service, sources
+from .actions import ROLES
 from .geo import port_book
+from .land import ATTRIBUTION
 from .mapsvg import MODE_STYLE, draw_route
-from .views import amount_text, build_page, time_text
+from .money import amount_text
+from .timeline import last_seen
+from .views import build_page, headline_text, relative_text, time_text
 
 __all__ = ["router"]
 
@@ -43,39 +49,90 @@ def lookup(request: Request, q: str = ""):
         return _render(request, "index.html", {"query": q, "problem": str(err)}, status=400)
 
 
-def _shipment_context(request: Request, shipment_id: int) -> dict:
+def _role(text: str) -> str:
+    if text not in ROLES:
+        raise InputError(f"'{text[:20]}' is not a party of a shipment: use {', '.join(ROLES)}")
+    return text
+
+
+def shipment_context(
+    request: Request, shipment_id: int, role: str = "buyer", *, versioned: bool = True
+) -> dict:
+    """What the shipment page (and its live body and print view) render.
+
+    `versioned`: include the live version tag (the full page needs it to subscribe; the body
+    fetched after an update does not, and skips that read to show the update sooner)."""
     with request.app.state.backend.use() as tl:
         status = service.shipment_status(tl, shipment_id)
-        version = service.live(tl, shipment_id)["version"]
+        version = service.live(tl, shipment_id)["version"] if versioned else ""
         contract, chain_id = tl.address, tl.chain.chain_id
+        encode = tl.contract.encode_abi
+        terms = sources.terms(tl, status)
+        chance = sources.chance(tl, status)
+        disputer = sources.disputer(tl, status)
+        refs = sources.references(tl, shipment_id)
+        items = sources.items(tl, shipment_id)
     book = port_book()
-    page = build_page(status, book)
+    page = build_page(
+        status,
+        book,
+        terms=terms,
+        role=role,
+        names=sources.names(),
+        chance=chance,
+        disputer=disputer,
+    )
+    seen = last_seen(book, status)
     route_map = draw_route(
-        status.legs, book, now=status.now, title=f"Route map of shipment {shipment_id}"
+        status.legs,
+        book,
+        last_seen=seen[:2] if seen else None,
+        title=f"Route map of shipment {shipment_id}",
     )
     return {
         "page": page,
         "s": status,
         "map": route_map,
+        "map_credit": ATTRIBUTION,
         "modes": [(m, *MODE_STYLE[m]) for m in sorted({leg.mode for leg in status.legs})],
         "version": version,
         "contract": contract,
         "chain_id": chain_id,
+        "roles": ROLES,
+        "relative": relative_text,
+        "calldata": lambda action: encode(action.function, args=list(action.args)),
+        "references": refs,
+        "items": items,
         "poll_seconds": request.app.state.poll_seconds,
     }
 
 
+ROLE = Query("buyer", alias="as", description="whose view: buyer, seller, carrier or arbiter")
+
+
 @router.get("/shipment/{shipment_id}", response_class=HTMLResponse)
-def shipment(request: Request, shipment_id: str):
-    context = _shipment_context(request, _shipment_id(shipment_id))
+def shipment(request: Request, shipment_id: str, role: str = ROLE):
+    context = shipment_context(request, _shipment_id(shipment_id), _role(role))
     return _render(request, "shipment.html", context)
 
 
 @router.get("/shipment/{shipment_id}/body", response_class=HTMLResponse)
-def shipment_body(request: Request, shipment_id: str):
+def shipment_body(request: Request, shipment_id: str, role: str = ROLE):
     """The part of the shipment page that live updates swap in."""
-    context = _shipment_context(request, _shipment_id(shipment_id))
+    context = shipment_context(request, _shipment_id(shipment_id), _role(role), versioned=False)
     return _render(request, "_shipment_body.html", context)
+
+
+@router.get("/shipment/{shipment_id}/print", response_class=HTMLResponse)
+def shipment_print(request: Request, shipment_id: str):
+    """A proof of delivery for paper: the facts, and the digest that lets anyone check them."""
+    sid = _shipment_id(shipment_id)
+    context = shipment_context(request, sid)
+    with request.app.state.backend.use() as tl:
+        bundle = service.export(tl, sid, "bundle")
+    canonical = json.dumps(bundle, sort_keys=True, separators=(",", ":")).encode()
+    context["digest"] = hashlib.sha256(canonical).hexdigest()
+    return _render(request, "print.html", context)
 
 
 @router.get("/shipment/{shipment_id}/map.svg")
@@ -83,7 +140,11 @@ def shipment_map(request: Request, shipment_id: str):
     sid = _shipment_id(shipment_id)
     with request.app.state.backend.use() as tl:
         status = service.shipment_status(tl, sid)
-    route_map = draw_route(status.legs, port_book(), now=status.now, title=f"Shipment {sid}")
+    book = port_book()
+    seen = last_seen(book, status)
+    route_map = draw_route(
+        status.legs, book, last_seen=seen[:2] if seen else None, title=f"Shipment {sid}"
+    )
     return Response(route_map.svg, media_type="image/svg+xml")
 
 
@@ -91,7 +152,8 @@ def shipment_map(request: Request, shipment_id: str):
 def trace(request: Request, code: str = ""):
     with request.app.state.backend.use() as tl:
         result = service.trace(tl, code)
-    status = getattr(result, "status", None)
+        status = getattr(result, "status", None)
+        terms = sources.terms(tl, status) if status is not None else None
     context = {
         "code": code,
         "result": result,
@@ -99,7 +161,9 @@ def trace(request: Request, code: str = ""):
         "problems": list(getattr(result, "problems", None) or ()),
         "proof_ok": bool(getattr(result, "proof_ok", False)),
         "shipment_id": getattr(result, "shipment_id", None),
-        "page": build_page(status, port_book()) if status is not None else None,
+        "page": build_page(status, port_book(), terms=terms, names=sources.names())
+        if status is not None
+        else None,
     }
     return _render(request, "trace.html", context)
 
@@ -127,8 +191,9 @@ def party(request: Request, address: str):
         {
             "id": s.shipment_id,
             "role": role,
+            "view": "seller" if role == "seller" else "buyer",
             "state": s.state.label,
-            "headline": build_page(s, book).headline,
+            "headline": headline_text(s, book),
             "destination": f"{book.name(s.destination) or s.destination} ({s.destination})",
             "amount": amount_text(s.deposited, s.token_decimals, s.token_symbol),
             "held": amount_text(s.held, s.token_decimals, s.token_symbol),
@@ -136,7 +201,9 @@ def party(request: Request, address: str):
         }
         for role, s in rows
     ]
-    return _render(request, "party.html", {"address": checked, "shipments": shipments})
+    name = sources.names().name(checked)
+    context = {"address": checked, "name": name, "shipments": shipments}
+    return _render(request, "party.html", context)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -1,11 +1,15 @@
 """What the pages and the API read, in one place: shipment, live summary, exports, trace, party.
 
-Each function takes a ready `Tradelane` (the caller holds the backend lock) and raises
-`NotFoundError` / `InputError` / `FeatureUnavailable`; the app turns those into 404 / 400 / 501.
+Each function takes a ready `Tradelane` whose event index is attached and caught up
+(`Backend.use`) and raises `NotFoundError` / `InputError` / `FeatureUnavailable`; the app turns
+those into 404 / 400 / 501. Statuses, party lists and the live summary are index lookups
+(their cost does not grow with the chain); exports and trace lookups still read the chain,
+so the proof they carry is checked against it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib
@@ -16,7 +20,7 @@ from web3 import Web3
 
 from ..client import Tradelane
 from ..errors import InputError, NotFoundError
-from ..model import ShipmentStatus
+from ..model import ShipmentStatus, State
 from .app import FeatureUnavailable
 
 __all__ = [
@@ -25,6 +29,7 @@ __all__ = [
     "live",
     "lookup_target",
     "party_address",
+    "party_page",
     "party_shipments",
     "shipment_status",
     "trace",
@@ -36,7 +41,8 @@ MAX_PARTY_ROWS = 200
 
 
 def _check_id(tl: Tradelane, shipment_id: int) -> None:
-    if shipment_id < 1 or shipment_id > tl.count():
+    count = tl.index.count() if tl.index is not None else tl.count()
+    if shipment_id < 1 or shipment_id > count:
         raise NotFoundError(
             f"there is no shipment {shipment_id} on chain {tl.chain.chain_id} "
             f"(contract {tl.address})"
@@ -44,7 +50,7 @@ def _check_id(tl: Tradelane, shipment_id: int) -> None:
 
 
 def shipment_status(tl: Tradelane, shipment_id: int) -> ShipmentStatus:
-    """The buyer's view of a shipment, with its history checked against the chain."""
+    """The buyer's view of a shipment (from the index), its hash chain checked link by link."""
     _check_id(tl, shipment_id)
     return tl.status(shipment_id)
 
@@ -52,11 +58,13 @@ def shipment_status(tl: Tradelane, shipment_id: int) -> ShipmentStatus:
 def live(tl: Tradelane, shipment_id: int) -> dict:
     """A few fields that change whenever anything happens to the shipment, and a version tag.
 
-    One contract call: cheap enough to poll every few seconds.
+    One index lookup: cheap enough to poll every few seconds.
     """
     _check_id(tl, shipment_id)
-    v = tl.view(shipment_id)
-    from ..model import State
+    if tl.index is not None:
+        v, _events, now = tl.index.snapshot(shipment_id, with_history=False)
+    else:
+        v, now = tl.view(shipment_id), tl.chain.now()
 
     state = State(v["state"])
     parts = (
@@ -77,7 +85,7 @@ def live(tl: Tradelane, shipment_id: int) -> dict:
         "milestones": int(v["milestones"]),
         "head": "0x" + v["head"].hex(),
         "version": version,
-        "chain_time": tl.chain.now(),
+        "chain_time": now,
     }
 
 
@@ -114,18 +122,39 @@ def party_address(text: str) -> str:
     return Web3.to_checksum_address(text)
 
 
-def party_shipments(tl: Tradelane, address: str) -> list[tuple[str, ShipmentStatus]]:
-    """(role, status without history) of each shipment where `address` is buyer or seller."""
+def party_shipments(
+    tl: Tradelane, address: str, *, before: int | None = None, limit: int = MAX_PARTY_ROWS
+) -> list[tuple[str, ShipmentStatus]]:
+    """(role, status without history) of `address`'s shipments as buyer or seller, newest
+    first: at most `limit`, only ids below `before` when given (the next page)."""
+    return party_page(tl, address, before=before, limit=limit)["rows"]
+
+
+def party_page(
+    tl: Tradelane, address: str, *, before: int | None = None, limit: int = MAX_PARTY_ROWS
+) -> dict:
+    """One page of a party's shipments: {"rows": [(role, status)], "total": how many in all,
+    "next_before": the `before` of the next page, or None on the last}."""
     address = party_address(address)
-    ids = tl.shipments_of(address)[-MAX_PARTY_ROWS:]
+    if not 1 <= limit <= MAX_PARTY_ROWS:
+        raise InputError(f"page size {limit} must be between 1 and {MAX_PARTY_ROWS}")
+    if tl.index is None:  # no index: read the chain (every shipment of the party)
+        every = tl.shipments_of(address)
+        ids = [i for i in reversed(every) if before is None or i < before][: limit + 1]
+        total = len(every)
+    else:
+        ids = tl.index.shipments_of(address, limit=limit + 1, before=before, newest_first=True)
+        total = tl.index.count_of(address)
+    more, ids = len(ids) > limit, ids[:limit]
     rows = []
-    for shipment_id in reversed(ids):
-        status = tl.status(shipment_id, with_history=False)
-        role = "buyer" if status.buyer == address else "seller"
-        if status.buyer == address and status.seller == address:
-            role = "buyer and seller"
-        rows.append((role, status))
-    return rows
+    with tl.index.prefetch(ids) if tl.index is not None else contextlib.nullcontext():
+        for shipment_id in ids:
+            status = tl.status(shipment_id, with_history=False)
+            role = "buyer" if status.buyer == address else "seller"
+            if status.buyer == address and status.seller == address:
+                role = "buyer and seller"
+            rows.append((role, status))
+    return {"rows": rows, "total": total, "next_before": ids[-1] if more else None}
 
 
 def lookup_target(query: str) -> str:

@@ -1,126 +1,48 @@
 """Turn a `ShipmentStatus` into what the tracking page shows: words, units, times, flags.
 
-Nothing here talks to the chain; the page templates only read these records.
+Nothing here talks to the chain; what the page needs beyond the status (the contract's
+timers, names, odds, references) arrives as arguments, read by `sources`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal
 
-from ..model import CODE_WORDS, Classifier, LegView, MilestoneEvent, ShipmentStatus, State
+from ..model import ShipmentStatus, State
+from .actions import Action, actions_for
+from .clock import relative_text, span_text, stamp, utc_text
 from .geo import PortBook
+from .money import MoneyPanel, Terms, amount_text, money_panel
+from .sources import Chance, Names, short_address
+from .timeline import LegPage, delay_text, event_view, last_seen, leg_pages, place_name
 
 __all__ = [
+    "Delivery",
     "ShipmentPage",
     "amount_text",
     "build_page",
+    "headline_text",
     "delay_text",
+    "relative_text",
     "short_address",
     "time_text",
-    "relative_text",
 ]
 
-# Within this many seconds of plan a milestone counts as on time.
-ON_TIME = 30 * 60
 ACTIVE = (State.OPEN, State.ROUTED)
-MODE_WORDS = {"sea": "Sea", "air": "Air", "rail": "Rail", "road": "Road"}
-CLASSIFIER_WORDS = {
-    Classifier.ACT: "actual",
-    Classifier.EST: "estimated",
-    Classifier.PLN: "planned",
-}
-
-
-def time_text(ts: int | None) -> str:
-    """Unix seconds as '12 May 2026, 14:00 UTC' ('—' for none)."""
-    if not ts:
-        return "—"
-    return datetime.fromtimestamp(ts, UTC).strftime("%-d %b %Y, %H:%M UTC")
-
-
-def _span(seconds: int) -> str:
-    seconds = abs(seconds)
-    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
-        if seconds >= size:
-            n = round(seconds / size)
-            return f"{n} {unit}{'s' if n != 1 else ''}"
-    return "moments"
-
-
-def relative_text(ts: int | None, now: int) -> str:
-    """'in 3 days' / '2 hours ago' relative to the chain's clock."""
-    if not ts:
-        return ""
-    if abs(ts - now) < 60:
-        return "just now"
-    return f"in {_span(ts - now)}" if ts > now else f"{_span(now - ts)} ago"
-
-
-def delay_text(actual: int | None, planned: int | None) -> str:
-    """'on time', '5 hours late' or '1 day early' for an actual (or estimated) vs planned time."""
-    if not actual or not planned:
-        return ""
-    diff = actual - planned
-    if abs(diff) <= ON_TIME:
-        return "on time"
-    return f"{_span(diff)} {'late' if diff > 0 else 'early'}"
-
-
-def amount_text(amount: int, decimals: int, symbol: str) -> str:
-    """Base units as token units: 1500000000000000000, 18, 'ETH' -> '1.5 ETH'."""
-    value = Decimal(amount).scaleb(-decimals).normalize()
-    text = format(value, ",f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text} {symbol}"
-
-
-def short_address(address: str) -> str:
-    return f"{address[:6]}…{address[-4:]}" if address and len(address) > 12 else address
+time_text = utc_text
 
 
 @dataclass(frozen=True)
-class Stop:
-    """One end of a leg: the planned, estimated and actual time of departure or arrival."""
+class Delivery:
+    """The one headline date: when the goods arrive (or did), with its band and risk."""
 
-    kind: str  # "Departure" | "Arrival"
-    locode: str
-    place: str
-    planned: int
-    estimated: int | None
-    actual: int | None
-    status: str  # done | overdue | due | upcoming | not-reached
-    note: str  # "on time", "3 hours late", "expected in 2 days"…
-
-
-@dataclass(frozen=True)
-class LegPage:
-    index: int
-    number: int
-    mode: str
-    mode_word: str
-    origin: str
-    destination: str
-    origin_name: str
-    destination_name: str
-    carrier: str
-    passages: tuple[str, ...]
-    status: str  # completed | in-transit | upcoming | not-completed
-    status_word: str
-    departure: Stop
-    arrival: Stop
-    events: tuple[dict, ...]
-
-
-@dataclass(frozen=True)
-class Money:
-    label: str
-    key: str
-    amount: int
-    text: str
-    help: str
+    label: str  # "Delivered" | "Expected delivery" | "No delivery date yet" | "Not delivered"
+    when: int | None
+    text: str  # the date in the page's time convention
+    band: str  # how sure: analytics band, the carrier's estimate, or the plan
+    risk: str  # delivered | on-track | at-risk | late | closed | none
+    risk_text: str
+    chance: str  # "82% chance of delivery by the deadline" or ""
 
 
 @dataclass(frozen=True)
@@ -128,221 +50,166 @@ class ShipmentPage:
     """Everything the shipment page template renders."""
 
     status: ShipmentStatus
+    role: str
     headline: str
     summary: str
     tone: str  # ok | active | warn | bad | done
     final: bool
     origin: str
     destination: str
+    delivery: Delivery
     legs: tuple[LegPage, ...]
-    money: tuple[Money, ...]
-    bar: tuple[tuple[str, float], ...]  # (key, percent) for the escrow bar
+    money: MoneyPanel
+    actions: tuple[Action, ...]
     tranches: tuple[str, ...]
-    parties: tuple[tuple[str, str], ...]
+    parties: tuple[tuple[str, str, str], ...]  # (role, name or short address, address)
+    last_seen: str | None
     next_text: str | None
     overdue_count: int
     now_text: str
+    deadline_text: str
     extra_events: tuple[dict, ...] = field(default=())
 
 
-def _place(book: PortBook, locode: str) -> str:
-    name = book.name(locode)
-    return f"{name} ({locode})" if name else locode
-
-
-def _stop(
-    kind: str,
-    locode: str,
-    place: str,
-    planned: int,
-    estimated: int | None,
-    actual: int | None,
-    now: int,
-    active: bool,
-) -> Stop:
-    expected = estimated or planned
-    if actual:
-        status, note = "done", delay_text(actual, planned)
-    elif not active:
-        status, note = "not-reached", "not reached"
-    elif now > expected:
-        status = "overdue"
-        note = f"overdue by {_span(now - expected)}"
-    elif expected - now <= 86_400:
-        status, note = "due", f"expected {relative_text(expected, now)}"
-    else:
-        status, note = "upcoming", f"expected {relative_text(expected, now)}"
-    if not actual and estimated and estimated != planned:
-        note += f" · estimate {delay_text(estimated, planned)}"
-    return Stop(kind, locode, place, planned, estimated, actual, status, note)
-
-
-def _event(book: PortBook, e: MilestoneEvent, now: int) -> dict:
-    m = e.milestone
-    return {
-        "seq": e.seq,
-        "code": m.code.name,
-        "words": CODE_WORDS[m.code],
-        "classifier": CLASSIFIER_WORDS[m.classifier],
-        "location": m.location,
-        "place": _place(book, m.location),
-        "time": m.event_time,
-        "time_text": time_text(m.event_time),
-        "time_rel": relative_text(m.event_time, now),
-        "recorded_text": time_text(e.recorded_at),
-        "carrier": e.carrier,
-        "relayed": e.relayed,
-        "tx_hash": e.tx_hash,
-        "block": e.block_number,
-    }
-
-
-def _leg(book: PortBook, leg: LegView, status: ShipmentStatus, active: bool) -> LegPage:
-    from routing.passages import passages_from_mask
-
-    now = status.now
-    origin_name = _place(book, leg.origin)
-    destination_name = _place(book, leg.destination)
-    departure = _stop(
-        "Departure",
-        leg.origin,
-        origin_name,
-        leg.planned_departure,
-        leg.estimated_departure,
-        leg.actual_departure,
-        now,
-        active,
-    )
-    arrival = _stop(
-        "Arrival",
-        leg.destination,
-        destination_name,
-        leg.planned_arrival,
-        leg.estimated_arrival,
-        leg.actual_arrival,
-        now,
-        active,
-    )
-    if leg.actual_arrival:
-        state, word = "completed", "Arrived"
-    elif leg.actual_departure:
-        state, word = "in-transit", "In transit"
-    elif active:
-        state, word = "upcoming", "Not departed"
-    else:
-        state, word = "not-completed", "Not travelled"
-    if active and "overdue" in (departure.status, arrival.status):
-        word += " · overdue"
-    events = tuple(_event(book, e, now) for e in status.milestones if e.milestone.leg == leg.index)
-    return LegPage(
-        index=leg.index,
-        number=leg.index + 1,
-        mode=leg.mode,
-        mode_word=MODE_WORDS.get(leg.mode, leg.mode.title()),
-        origin=leg.origin,
-        destination=leg.destination,
-        origin_name=origin_name,
-        destination_name=destination_name,
-        carrier=leg.carrier,
-        passages=tuple(PASSAGE_NAMES.get(p, p) for p in passages_from_mask(leg.passages)),
-        status=state,
-        status_word=word,
-        departure=departure,
-        arrival=arrival,
-        events=events,
-    )
-
-
-PASSAGE_NAMES = {
-    "suez": "Suez Canal",
-    "babalmandab": "Bab-el-Mandeb",
-    "panama": "Panama Canal",
-    "malacca": "Strait of Malacca",
-    "gibraltar": "Strait of Gibraltar",
-    "ormuz": "Strait of Hormuz",
-    "bosporus": "Bosporus",
-    "south_africa": "Cape of Good Hope",
-    "sunda": "Sunda Strait",
-    "chili": "Cape Horn",
-    "northwest": "Northwest Passage",
-    "bering": "Bering Strait",
-}
-
-
-def _headline(s: ShipmentStatus, book: PortBook) -> tuple[str, str, str]:
+def _headline(s: ShipmentStatus, book: PortBook, names: Names, disputer: str | None):
     """(headline, one-sentence summary, tone) in a buyer's words."""
     legs = s.legs
     if s.state == State.OPEN:
-        return (
-            "Awaiting route",
-            "Your payment is held in escrow; the seller has not committed a route yet.",
-            "active",
-        )
+        return "Awaiting route", "The seller has not committed a route yet.", "active"
     if s.state == State.ROUTED:
-        leg = legs[s.current_leg] if s.current_leg < len(legs) else legs[-1]
-        if s.leg_phase == 0 and s.current_leg == 0:
+        leg = legs[min(s.current_leg, len(legs) - 1)]
+        if s.refundable:
             return (
-                "Booked",
-                f"Route committed; waiting to depart {_place(book, leg.origin)}.",
-                "active",
+                "Deadline missed",
+                f"Not delivered by the deadline ({utc_text(s.deadline)}); "
+                "the buyer can take the payment back.",
+                "bad",
             )
+        if s.leg_phase == 0 and s.current_leg == 0:
+            return "Booked", f"Waiting to depart {place_name(book, leg.origin)}.", "active"
         if s.leg_phase == 1:
             return (
                 "In transit",
                 f"On leg {leg.index + 1} of {len(legs)} by {leg.mode}, "
-                f"heading for {_place(book, leg.destination)}.",
+                f"heading for {place_name(book, leg.destination)}.",
                 "active",
             )
         where = leg.destination if s.leg_phase == 2 else leg.origin
         return (
             f"At {book.name(where) or where}",
-            f"Leg {leg.index + 1} of {len(legs)}; waiting for the next movement.",
+            f"Leg {leg.index + 1} of {len(legs)} done; waiting for the next movement.",
             "active",
         )
     if s.state == State.DELIVERED:
         return (
             "Delivered",
-            "Delivered to the consignee. Confirm delivery to release the payment, or it is "
-            "released automatically after the grace period.",
+            f"Delivered on {utc_text(s.delivered_at)}; the payment is released after a grace "
+            "period unless the buyer confirms sooner or disputes.",
             "ok",
         )
     if s.state == State.DISPUTED:
-        return "In dispute", "Payments are frozen while the arbiter decides.", "warn"
+        who = f" by {names.label(disputer)}" if disputer else ""
+        return (
+            "In dispute",
+            f"Dispute opened{who} on {utc_text(s.disputed_at)}; payments are frozen while "
+            "the arbiter decides.",
+            "warn",
+        )
     if s.state == State.COMPLETED:
         return "Completed", "Delivered and paid: the escrow has been released.", "done"
     if s.state == State.REFUNDED:
-        return "Refunded", "The shipment was not delivered; the escrow went back.", "bad"
+        return "Refunded", "The escrow went back to the buyer.", "bad"
     if s.state == State.RESOLVED:
         return "Dispute resolved", "The arbiter (or the timeout rule) split the escrow.", "done"
     return s.state.label.title(), "", "active"
 
 
-def _money(s: ShipmentStatus) -> tuple[tuple[Money, ...], tuple[tuple[str, float], ...]]:
-    def text(amount: int) -> str:
-        return amount_text(amount, s.token_decimals, s.token_symbol)
+def headline_text(s: ShipmentStatus, book: PortBook) -> str:
+    """The one-word state of `s` for lists (the party page)."""
+    return _headline(s, book, Names(), None)[0]
 
-    money = (
-        Money("Deposited", "deposited", s.deposited, text(s.deposited), "paid into escrow"),
-        Money("Held", "held", s.held, text(s.held), "still in escrow"),
-        Money("Released", "released", s.released, text(s.released), "paid out to the seller"),
-        Money("Refunded", "refunded", s.refunded, text(s.refunded), "returned to the buyer"),
-        Money(
-            "Refundable now",
-            "refundable",
-            s.refundable,
-            text(s.refundable),
-            "the buyer may reclaim this now (deadline passed)"
-            if s.refundable
-            else "if not delivered by the deadline",
-        ),
-    )
-    total = s.deposited or 1
-    bar = tuple(
-        (key, round(100 * amount / total, 2))
-        for key, amount in (("released", s.released), ("refunded", s.refunded), ("held", s.held))
-        if amount
-    )
-    return money, bar
+
+def _expected_delivery(s: ShipmentStatus) -> tuple[int, str]:
+    """(expected arrival at the last port, how we know): the plan shifted by the latest slip."""
+    slip, basis = 0, "the plan"
+    stops = [
+        stop
+        for leg in s.legs
+        for stop in (
+            (leg.planned_departure, leg.estimated_departure, leg.actual_departure),
+            (leg.planned_arrival, leg.estimated_arrival, leg.actual_arrival),
+        )
+    ]
+    for planned, est, actual in stops:
+        if actual:
+            slip, basis = actual - planned, "the plan, shifted by the latest actual event"
+            continue
+        if est:  # the first milestone still to come decides the slip
+            slip, basis = est - planned, "the carrier's latest estimate"
+        elif s.now > planned + slip:  # overdue: it cannot happen before now
+            slip, basis = s.now - planned, "the plan, shifted by the overdue milestone"
+        break
+    last = s.legs[-1]
+    if last.estimated_arrival and not last.actual_arrival:
+        return max(last.estimated_arrival, s.now), "the carrier's latest estimate"
+    return last.planned_arrival + slip, basis
+
+
+def delivery(s: ShipmentStatus, chance: Chance | None) -> Delivery:
+    dest = s.destination
+    if s.delivered_at:
+        margin = s.deadline - s.delivered_at
+        risk_text = (
+            f"{span_text(margin)} before the deadline"
+            if margin >= 0
+            else f"{span_text(margin)} after the deadline"
+        )
+        return Delivery(
+            "Delivered",
+            s.delivered_at,
+            stamp(s.delivered_at, dest),
+            "",
+            "delivered",
+            risk_text,
+            "",
+        )
+    if s.state.final or s.state == State.DISPUTED:
+        word = "Not delivered" if s.state.final else "Delivery on hold"
+        return Delivery(word, None, "—", "", "closed", s.state.label, "")
+    if not s.legs:
+        return Delivery(
+            "No delivery date yet",
+            None,
+            "—",
+            "",
+            "none",
+            f"must be delivered by {utc_text(s.deadline)}",
+            "",
+        )
+    when, basis = _expected_delivery(s)
+    band = f"Based on {basis}."
+    odds = ""
+    if chance is not None:
+        odds = f"{round(chance.probability * 100)}% chance of delivery by the deadline"
+        if chance.early and chance.late:
+            band = f"Likely between {utc_text(chance.early)} and {utc_text(chance.late)}."
+        if chance.basis:
+            odds += f" ({chance.basis})"
+    if s.now > s.deadline:
+        risk, text = "late", f"the deadline passed {span_text(s.now - s.deadline)} ago"
+    elif when > s.deadline:
+        risk, text = "late", f"expected {span_text(when - s.deadline)} after the deadline"
+    elif (
+        s.deadline - when < 2 * 86_400
+        or s.overdue
+        or (chance is not None and chance.probability < 0.8)
+    ):
+        risk, text = "at-risk", f"only {span_text(s.deadline - when)} before the deadline"
+        if s.overdue:
+            text = f"a milestone is overdue; {text}"
+    else:
+        risk, text = "on-track", f"{span_text(s.deadline - when)} before the deadline"
+    return Delivery("Expected delivery", when, stamp(when, dest), band, risk, text, odds)
 
 
 def _tranche_text(s: ShipmentStatus) -> tuple[str, ...]:
@@ -358,65 +225,83 @@ def _tranche_text(s: ShipmentStatus) -> tuple[str, ...]:
 
 def _next_text(s: ShipmentStatus, book: PortBook) -> str | None:
     """What happens next, in words, with legs numbered from 1 like the timeline."""
-    if s.state == State.DELIVERED:
-        return "the buyer confirms delivery (or the payment is released after the grace period)"
     if s.state != State.ROUTED or not s.legs or s.current_leg >= len(s.legs):
         return None
     leg = s.legs[s.current_leg]
     if s.leg_phase == 0:
-        what = f"departure from {_place(book, leg.origin)} (leg {leg.index + 1})"
+        what, where = f"departure from {place_name(book, leg.origin)}", leg.origin
     elif s.leg_phase == 1:
-        what = f"arrival at {_place(book, leg.destination)} (leg {leg.index + 1})"
+        what, where = f"arrival at {place_name(book, leg.destination)}", leg.destination
     elif s.current_leg + 1 < len(s.legs):
         nxt = s.legs[s.current_leg + 1]
-        what = f"departure from {_place(book, nxt.origin)} (leg {nxt.index + 1})"
+        what, where = f"departure from {place_name(book, nxt.origin)}", nxt.origin
     else:
-        what = f"delivery at {_place(book, leg.destination)}"
+        what, where = f"delivery at {place_name(book, leg.destination)}", leg.destination
     if s.next_expected_due:
-        what += (
-            f", due {time_text(s.next_expected_due)} ({relative_text(s.next_expected_due, s.now)})"
-        )
+        due = s.next_expected_due
+        what += f", expected {stamp(due, where)} ({relative_text(due, s.now)})"
     return what[0].upper() + what[1:]
 
 
-def build_page(s: ShipmentStatus, book: PortBook) -> ShipmentPage:
-    """The shipment page's view of `s`."""
-    active = s.state in ACTIVE
-    legs = tuple(_leg(book, leg, s, active) for leg in s.legs)
-    leg_indexes = {leg.index for leg in s.legs}
-    extra = tuple(
-        _event(book, e, s.now) for e in s.milestones if e.milestone.leg not in leg_indexes
-    )
-    headline, summary, tone = _headline(s, book)
-    if active and s.overdue:
-        tone = "warn"
-    money, bar = _money(s)
+def _parties(s: ShipmentStatus, names: Names) -> tuple[tuple[str, str, str], ...]:
     parties = [("Buyer", s.buyer), ("Seller", s.seller)]
     if s.receiver and int(s.receiver, 16) and s.receiver != s.seller:
-        parties.append(("Payee", s.receiver))
+        parties.append(("Paid to", s.receiver))
     parties.append(("Arbiter", s.arbiter))
     for leg in s.legs:
         if leg.carrier not in [p[1] for p in parties]:
-            parties.append((f"Carrier (leg {leg.index + 1})", leg.carrier))
-    next_text = _next_text(s, book)
-    origin = _place(book, s.legs[0].origin) if s.legs else "—"
+            parties.append((f"Carrier, leg {leg.index + 1}", leg.carrier))
+    return tuple((role, names.label(a), a) for role, a in parties)
+
+
+def build_page(
+    s: ShipmentStatus,
+    book: PortBook,
+    *,
+    terms: Terms,
+    role: str = "buyer",
+    names: Names | None = None,
+    chance: Chance | None = None,
+    disputer: str | None = None,
+) -> ShipmentPage:
+    """The shipment page's view of `s`, for the party `role`."""
+    names = names or Names()
+    active = s.state in ACTIVE
+    legs = leg_pages(book, s, active, names)
+    leg_indexes = {leg.index for leg in s.legs}
+    extra = tuple(
+        event_view(book, e, s.now, names)
+        for e in s.milestones
+        if e.milestone.leg not in leg_indexes
+    )
+    headline, summary, tone = _headline(s, book, names, disputer)
+    when = delivery(s, chance)
+    if active and tone == "active" and (when.risk == "late" or s.overdue):
+        tone = "bad" if when.risk == "late" else "warn"
+    elif active and tone == "active" and when.risk == "at-risk":
+        tone = "warn"
+    seen = last_seen(book, s)
     return ShipmentPage(
         status=s,
+        role=role,
         headline=headline,
         summary=summary,
         tone=tone,
         final=s.state.final,
-        origin=origin,
-        destination=_place(book, s.destination),
+        origin=place_name(book, s.legs[0].origin) if s.legs else "—",
+        destination=place_name(book, s.destination),
+        delivery=when,
         legs=legs,
-        money=money,
-        bar=bar,
+        money=money_panel(s, terms),
+        actions=actions_for(s, role, terms),
         tranches=_tranche_text(s),
-        parties=tuple(parties),
-        next_text=next_text,
+        parties=_parties(s, names),
+        last_seen=seen[1] if seen else None,
+        next_text=_next_text(s, book),
         overdue_count=sum(
             1 for leg in legs for stop in (leg.departure, leg.arrival) if stop.status == "overdue"
         ),
-        now_text=time_text(s.now),
+        now_text=utc_text(s.now),
+        deadline_text=stamp(s.deadline, s.destination),
         extra_events=extra,
     )
