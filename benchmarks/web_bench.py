@@ -11,6 +11,7 @@ The app runs under uvicorn in a thread, as ``tradelane serve`` runs it.
 from __future__ import annotations
 
 import statistics
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -36,9 +37,10 @@ def _serve(url: str):
     from tradelane.web import create_app
 
     port = free_port()
+    index = f"sqlite:///{tempfile.mkdtemp(prefix='tradelane-bench-')}/index.sqlite"
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(url),
+            create_app(url, index_url=index),
             host="127.0.0.1",
             port=port,
             log_level="warning",

@@ -191,7 +191,7 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 # ----------------------------------------------------------------- trade regions
 _REGIONS = {
-    "NEUR": "NL BE DE GB FR IE DK NO SE FI PL LT LV EE IS FO LU",
+    "NEUR": "NL BE DE GB FR IE DK NO SE FI PL LT LV EE IS FO LU GL SJ",
     "MED": "ES PT IT GR TR MT HR SI AL ME CY IL LB SY LY TN DZ MA BG RO UA GE EG BA",
     "ME": "AE SA QA KW BH OM IQ IR YE JO DJ SD ER",
     "SAS": "IN PK LK BD MM MV",

@@ -24,7 +24,18 @@ import networkx as nx
 from .assumptions import IMPORT_RELEASE_HOURS
 from .network import Network
 from .query import Query
-from .search import EdgeRef, alt_heuristic, edge_filter, edge_weight, leg_times
+from .search import (
+    EdgeRef,
+    _expand,
+    _keys_along,
+    alt_heuristic,
+    core_graph,
+    edge_filter,
+    edge_weight,
+    leg_times,
+    projection,
+    query_graph,
+)
 
 __all__ = ["on_time_best"]
 
@@ -150,6 +161,9 @@ def penalised_best(
     if deadline is not None:
         found = on_time_best(net, q, start, deadline, 1, lane_weight)
         return found[0] if found else None
+    heuristic = alt_heuristic(net, q.objective, q.destination, q.origin)
+    if q.max_legs is None:
+        return _penalised_core(net, q, seen_edges, seen_services, penalty, heuristic)
     max_legs = q.max_legs
 
     def weight(u: str, v: str, keydict: dict) -> float | None:
@@ -162,7 +176,6 @@ def penalised_best(
                 best = w
         return best
 
-    heuristic = alt_heuristic(net, q.objective, q.destination, q.origin)
     try:
         path = nx.astar_path(net.graph, q.origin, q.destination, heuristic=heuristic,
                              weight=weight)  # fmt: skip
@@ -180,3 +193,98 @@ def penalised_best(
         ]
         edges.append((u, v, min(options)[1]))
     return edges
+
+
+def _penalised_core(net, q, seen_edges, seen_services, penalty, heuristic):
+    """The penalised search on the query's core graph (hubs only, ~220 nodes; fast).
+
+    A core hop ``a -> b`` weighs ``1 + penalty`` more per earlier use of the pair (also
+    through a feeder port, recorded as the two-step pair) and of its direct lane's service.
+    """
+    h, _ = projection(net, q)
+    core = core_graph(h)
+    o, d = q.origin, q.destination
+    g = query_graph(core, h, o, d)
+    pairs: dict[tuple[str, str], int] = {}
+    for u, v, _key in seen_edges:
+        pairs[(u, v)] = pairs.get((u, v), 0) + seen_edges[(u, v, _key)]
+    hadj = h._adj
+
+    def weight(a: str, b: str, attr: dict) -> float:
+        uses = pairs.get((a, b), 0)
+        direct = hadj[a].get(b)
+        if direct is not None:
+            uses += seen_services.get(direct["k"], 0)
+        return attr["w"] * (1.0 + penalty * uses)
+
+    try:
+        path = nx.astar_path(g, o, d, heuristic=heuristic, weight=weight)
+    except nx.NetworkXNoPath:
+        return None
+    return _keys_along(h, _expand(core, path, o, d))
+
+
+def via_node_paths(net: Network, q: Query, limit: int = 60):
+    """Candidate alternatives by the via-node method, lightest first (no leg limit).
+
+    One Dijkstra from the origin and one to the destination on the query's core graph
+    give, for every hub ``v``, the lightest path through it: ``o -> v -> d``. Paths that
+    are not simple are skipped; each is expanded to its lanes. This is the via-node
+    method of alternative routes in road networks (Abraham, Delling, Goldberg, Werneck),
+    cheap because both trees are computed once.
+    """
+    h, _ = projection(net, q)
+    core = core_graph(h)
+    o, d = q.origin, q.destination
+    g = query_graph(core, h, o, d)
+    if o not in g or d not in g:
+        return
+    fwd_d, fwd_p = nx.single_source_dijkstra(g, o, weight="w")
+    bwd_d, bwd_p = nx.single_source_dijkstra(g.reverse(copy=False), d, weight="w")
+    vias = sorted((fwd_d[v] + bwd_d[v], v) for v in fwd_d if v in bwd_d and v not in (o, d))
+    candidates = [(w, fwd_p[v] + bwd_p[v][::-1][1:], None) for w, v in vias[:limit]]
+    # The best path with one hop taken another way (another feeder port, or direct).
+    best = fwd_p.get(d) or []
+    ends = {o, d} & core.peripheral
+    for i, (a, b) in enumerate(zip(best, best[1:], strict=False)):
+        ways = core.hops.get((a, b), ())
+        for w, via in ways[1:6]:
+            if via not in ends:
+                candidates.append((fwd_d[d] - ways[0][0] + w, best, (i, via)))
+    candidates.sort(key=lambda c: c[0])
+    seen: set[tuple] = set()
+    for _, path, way in candidates:
+        key = (tuple(path), way)
+        if len(set(path)) != len(path) or key in seen:
+            continue
+        seen.add(key)
+        if way is None:
+            yield _keys_along(h, _expand(core, path, o, d))
+        else:
+            yield _keys_along(h, _reroute(core, path, o, d, *way))
+    # The best route with one lane by another mode (rail instead of road, …).
+    if best:
+        yield from _mode_variants(net, q, _keys_along(h, _expand(core, best, o, d)))
+
+
+def _mode_variants(net: Network, q: Query, edges: list[EdgeRef]):
+    allowed = edge_filter(net, q)
+    weight = edge_weight(q.objective)
+    adj = net.graph._adj
+    for i, (u, v, key) in enumerate(edges):
+        mode = adj[u][v][key]["mode"]
+        lightest: dict[str, tuple[float, str]] = {}
+        for k, data in adj[u][v].items():
+            if data["mode"] != mode and (allowed is None or allowed(u, v, k, data)):
+                w = weight(data)
+                if data["mode"] not in lightest or w < lightest[data["mode"]][0]:
+                    lightest[data["mode"]] = (w, k)
+        for _, k in sorted(lightest.values()):
+            yield edges[:i] + [(u, v, k)] + edges[i + 1 :]
+
+
+def _reroute(core, path: list[str], o: str, d: str, i: int, via: str) -> list[str]:
+    """The expansion of a core path with hop ``i`` taken through ``via`` ("" = direct)."""
+    head = _expand(core, path[: i + 1], o, d)
+    tail = _expand(core, path[i + 1 :], o, d)
+    return head + ([via] if via else []) + tail

@@ -6,14 +6,13 @@ trade regions of its sea transfer hubs other than the origin's and the destinati
 (so "feeder to Singapore, then a Suez service" is the same corridor as "the Suez
 service from Shanghai", while "via a Red Sea hub" is not).
 
-Alternatives use the **penalty method** with a **bounded-overlap** acceptance test:
-after each accepted route, every lane it used (and every other lane of the same
-vessel service) weighs ``1 + PENALTY`` times more per use, and the best route under
-the penalised weights is the next candidate. A candidate is accepted when its corridor
-differs from every accepted route's and it shares at most ``MAX_OVERLAP`` (70 %) of
-the shorter route's distance with each of them (shared = the same stop-to-stop hop by
-the same mode). Candidates are scored by the real objective; when penalties run out
-of new corridors, the exact k-best list (Yen) is scanned with the same test.
+Alternatives pass a **bounded-overlap** acceptance test: a candidate is accepted when
+its corridor differs from every accepted route's and it shares at most ``MAX_OVERLAP``
+(70 %) of the shorter route's distance with each of them (shared = the same
+stop-to-stop hop by the same mode). Candidates come from the via-node method
+(:func:`routing.constrained.via_node_paths`) or, with a deadline or a leg limit, the
+penalty method (every lane used, and every lane of the same vessel service, weighs
+``1 + PENALTY`` more per use; :func:`routing.constrained.penalised_best`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from .constrained import on_time_best, penalised_best
+from .constrained import on_time_best, penalised_best, via_node_paths
 from .diverse import PENALTY, pick_diverse, reduce_pareto
 from .errors import InvalidQuery, NoRoute
 from .model import Leg, Route
@@ -159,6 +159,7 @@ def propose(
     depart_after=None,
     deadline=None,
     now: datetime | None = None,
+    distinct: bool = True,
 ) -> list[Route]:
     """Propose routes from ``origin`` to ``destination`` (UN/LOCODEs), best first.
 
@@ -191,6 +192,11 @@ def propose(
     now : datetime, optional
         The current time for scheduling when ``depart_after`` is not given
         (default: the wall clock, floored to the hour).
+    distinct : bool
+        True (default): alternatives differ in corridor, with bounded overlap
+        (:mod:`routing.diverse`). False: the exact k best routes (Yen; with a deadline,
+        the k best on time), which may differ only in carrier or service — candidates
+        for a ranking of one's own (e.g. by observed reliability).
 
     Returns
     -------
@@ -230,6 +236,7 @@ def propose(
         carriers=carriers,
         depart_after=depart_after,
         deadline=deadline,
+        distinct=distinct,
     )
     if q.depart_after is not None:
         start = q.depart_after
@@ -269,8 +276,11 @@ def _search(network: Network, q: Query, start: datetime) -> list[Route]:
         if first == "late":
             raise _late(network, q, start)
         ranked = [route_of(first)]
-        if q.alternatives > 1:
+        if q.alternatives > 1 and q.distinct:
             ranked = _alternatives(network, q, start_h, deadline_h, ranked[0], route_of)
+        elif q.alternatives > 1:
+            ranked += _exact(network, q, start_h, deadline_h, route_of)
+    ranked = list({id(r): r for r in ranked}.values())
     ranked.sort(key=lambda r: (r.score, r.totals.cost_usd, r.legs[-1].arrival, r.nodes))
     return ranked if q.pareto else ranked[: q.alternatives]
 
@@ -317,6 +327,9 @@ def _alternatives(network, q, start_h, deadline_h, first: Route, route_of) -> li
     def record(route: Route, edges: list[EdgeRef]) -> None:
         for e in edges:
             seen_edges[e] = seen_edges.get(e, 0) + 1
+        for a, b in zip(edges, edges[1:], strict=False):  # a hop through a feeder port
+            two = (a[0], b[1], "")
+            seen_edges[two] = seen_edges.get(two, 0) + 1
         for leg in route.legs:
             if leg.mode == "sea":
                 seen_services[leg.service] = seen_services.get(leg.service, 0) + 1
@@ -338,14 +351,29 @@ def _alternatives(network, q, start_h, deadline_h, first: Route, route_of) -> li
         record(route, edges)
         return route
 
+    if deadline_h is None and q.max_legs is None:
+        # Via-node candidates: both shortest-path trees once, every hub a candidate.
+        vias = (route_of(edges) for edges in via_node_paths(network, q))
+        return pick_diverse(q.alternatives, first, lambda _seen: None, vias, network)
+
     def fallback():
         if deadline_h is not None:
-            pool = on_time_best(network, q, start_h, deadline_h, 4 * q.alternatives)
+            pool = on_time_best(network, q, start_h, deadline_h, 2 * q.alternatives)
         else:
-            pool = [edges for _, edges in k_best(network, q, 4 * q.alternatives)]
+            pool = [edges for _, edges in k_best(network, q, 2 * q.alternatives)]
         yield from sorted((route_of(e) for e in pool), key=lambda r: r.score)
 
     return pick_diverse(q.alternatives, first, next_candidate, fallback(), network)
+
+
+def _exact(network, q, start_h, deadline_h, route_of) -> list[Route]:
+    """The exact k best (``distinct=False``): Yen's k-best, or the k best on time."""
+    k = q.alternatives
+    if deadline_h is not None:
+        pool = on_time_best(network, q, start_h, deadline_h, k)
+    else:
+        pool = [edges for _, edges in k_best(network, q, k)]
+    return list({id(r): r for r in map(route_of, pool)}.values())
 
 
 def _pareto(network, q, start_h, deadline_h, route_of) -> list[Route]:

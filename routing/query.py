@@ -114,6 +114,8 @@ class Query:
     carriers: frozenset[str] | None = None
     depart_after: datetime | None = None
     deadline: datetime | None = None
+    #: Alternatives differ in corridor (routing.diverse); False: the exact k best.
+    distinct: bool = True
 
     @property
     def objective_text(self) -> str:
@@ -160,6 +162,7 @@ class Query:
             "objective": self.objective_text,
             "alternatives": self.alternatives,
             "pareto": self.pareto,
+            "distinct": self.distinct,
             "avoid_passages": sorted(self.avoid_passages),
             "avoid_ports": sorted(self.avoid_ports),
             "avoid_countries": sorted(self.avoid_countries),
@@ -197,6 +200,7 @@ def make_query(
     carriers: Iterable[str] | str | None = None,
     depart_after=None,
     deadline=None,
+    distinct: bool = True,
 ) -> Query:
     """Validate the parameters of :func:`routing.propose` into a :class:`Query`."""
     o = network.port(origin).locode
@@ -294,4 +298,5 @@ def make_query(
         carriers=frozenset(carrier_set) if carrier_set is not None else None,
         depart_after=start,
         deadline=end,
+        distinct=bool(distinct),
     )

@@ -104,7 +104,7 @@ LANES = [
          "China-Europe block train 12-18 days (UIC, DB Cargo Eurasia): with a 25-day "
          "deadline the cheapest on-time option is the train, not air"),
     Lane("oslo-greenland-no-truck", "NOOSL", "GLJGO", {}, (1, 40),
-         {"no_land": True, "no_route_ok": True},
+         {"no_land": True},
          "Greenland has no road or rail connection to Europe"),
     Lane("qatar-yemen-no-rail", "QAHMD", "YEADE", {"avoid_passages": "hormuz"}, None,
          {"no_rail_in": {"QA", "YE"}}, "There is no railway in Qatar or Yemen"),

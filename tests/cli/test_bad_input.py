@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import encoded_route
 
-from tradelane.client import DAY, ETH
-from tradelane.model import Tranche
+from benchmarks.faults import routed
 
 S = "{sid}"
 # (arguments, text the one error line must contain, extra environment)
@@ -106,17 +104,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def sid(tl) -> int:
-    """A routed shipment (1 ETH, 20 % at DEPA of leg 0), nothing recorded yet."""
-    return tl.open_agreed_shipment(
-        "buyer",
-        seller="seller",
-        encoded=encoded_route(tl),
-        amount=10**18,
-        deadline=tl.chain.now() + 30 * DAY,
-        arbiter="arbiter",
-        token=ETH,
-        tranches=[Tranche.parse("DEPA:0:2000")],
-    )
+    """A routed one-leg shipment (CNSHA → SGSIN), nothing recorded yet."""
+    return routed(tl)
 
 
 @pytest.fixture(scope="module")

@@ -155,3 +155,24 @@ def test_an_intent_key_names_the_run_even_for_a_deliberately_new_shipment(node):
 
     assert again["shipment_id"] == first["shipment_id"] and again["resumed"] is True
     assert other["shipment_id"] == first["shipment_id"] + 1 and other["resumed"] is False
+
+
+def test_a_milestone_rerun_reports_what_the_earlier_transaction_recorded(node):
+    """The re-run would compute a later "now"; it reports the time the chain holds."""
+    node.run(*SHIP)
+    rpc(node, "evm_setAutomine", False)
+    node.run("milestone", "1", "INSP", ok=False, TRADELANE_RECEIPT_TIMEOUT="0.5")
+    rpc(node, "evm_mine")
+    rpc(node, "evm_setAutomine", True)
+    node.chain.advance(3 * 3600)
+
+    result = json.loads(node.run("milestone", "1", "INSP", "--json").stdout)
+    text = node.run("milestone", "1", "INSP").output
+
+    logs = node.chain.w3.eth.get_logs({"fromBlock": 0, "toBlock": "latest"})
+    recorded = [log for log in logs if "0x" + log["transactionHash"].hex() == result["tx"]]
+    assert recorded and result["earlier_run"] is True
+    assert result["milestone"]["code"] == "INSP"
+    block = node.chain.w3.eth.get_block(recorded[0]["blockNumber"])
+    assert result["milestone"]["event_time"] <= block["timestamp"] < node.chain.now() - 3 * 3600 + 5
+    assert "sent by an earlier run" in text

@@ -60,8 +60,6 @@ def test_alternatives_differ_in_corridor_with_bounded_overlap(reference, origin,
         for b in routes[i + 1 :]:
             assert corridor(a, reference) != corridor(b, reference)
             assert overlap(a, b) <= MAX_OVERLAP + 1e-9
-    services = [tuple(leg.service for leg in r.legs if leg.mode == "sea") for r in routes]
-    assert len(set(services)) == len(services)
 
 
 @pytest.mark.parametrize(("origin", "destination"), PAIRS)

@@ -59,6 +59,8 @@ def test_alternatives_offer_another_mode_not_the_same_corridor_twice(make_networ
 
     # Acme and Bolt sail the same corridor: only the cheaper one is an alternative.
     assert [r.legs[0].carrier for r in routes] == ["Core", "Acme"]
+    exact = routing.propose(net, "XXAAA", "XXBBB", alternatives=3, now=MONDAY, distinct=False)
+    assert [r.legs[0].carrier for r in exact] == ["Core", "Acme", "Bolt"]
 
 
 def test_pareto_set_is_every_non_dominated_route(diamond):

@@ -133,3 +133,17 @@ def test_pages_have_landmarks_labels_and_viewport(client, journey):
         assert 'class="skip"' in html
     home = client.get("/").text
     assert '<label for="q">' in home
+
+
+def test_party_page_pages_through_older_shipments(client, journey, tl, monkeypatch):
+    from tradelane.web import pages
+
+    ids = [journey("open").sid for _ in range(3)]
+    monkeypatch.setattr(pages, "PARTY_PAGE", 2)
+    buyer = tl.chain.address("buyer")
+    first = client.get(f"/party/{buyer}").text
+    assert f'href="/shipment/{ids[2]}?as=buyer"' in first
+    assert f'href="/shipment/{ids[0]}?as=buyer"' not in first
+    assert f'href="/party/{buyer}?before={ids[1]}"' in first
+    older = client.get(f"/party/{buyer}?before={ids[1]}").text
+    assert f'href="/shipment/{ids[0]}?as=buyer"' in older and "Newest" in older

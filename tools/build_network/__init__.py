@@ -66,7 +66,7 @@ def _stage(name: str, t0: list[float]) -> None:
 def build(show_progress: bool = False) -> tuple[dict, dict, dict]:
     """Return (network data, land paths, build statistics)."""
     t0 = [time.perf_counter()]
-    stats = {"feeders": 0, "feeder_max_km": 0, "ports_without_feeder": 0,
+    stats = {"feeders": 0, "feeder_max_km": 0, "ports_without_feeder": 0, "remote_feeders": 0,
              "corridor_rail": 0, "corridor_rail_refused": [], "barge": 0}  # fmt: skip
     ports = load_ports()
     sea = Sea()

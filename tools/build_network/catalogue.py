@@ -596,6 +596,8 @@ LAND_DETOUR_MAX = 2.2
 #: Feeders: a port is served by its nearest hub of its own region within this many
 #: sea km (else by the nearest hub of any region within it); beyond it, no feeder.
 FEEDER_MAX_KM = 3000.0
+#: A remote port with no hub within FEEDER_MAX_KM: its nearest hub within this.
+REMOTE_FEEDER_MAX_KM = 6000.0
 
 _EUROPE = set(
     [

@@ -8,7 +8,7 @@ import searoute
 from routing import assumptions as A
 from routing.passages import PASSAGE_BITS
 
-from .catalogue import _EUROPE, FEEDER_MAX_KM, HUBS, SERVICES
+from .catalogue import _EUROPE, FEEDER_MAX_KM, HUBS, REMOTE_FEEDER_MAX_KM, SERVICES
 from .lanes import WEEK, lane, stable_hour
 
 
@@ -144,9 +144,11 @@ def feeders(sea: Sea, ports: dict, regions: dict, inland_ports: set, stats: dict
     """Weekly feeder shuttles: each non-hub port to ONE hub that serves its region.
 
     The hub is the nearest (by sea km) of the port's own trade region within
-    ``FEEDER_MAX_KM``, else the nearest of any region within it; a port with no hub in
-    reach gets no feeder. One hub per port makes every feeder port a leaf of the sea
-    network, so no route transships at a port that is not a hub.
+    ``FEEDER_MAX_KM``, else the nearest of any region within it; a remote port with no
+    hub that near gets its nearest hub (of its region first) within
+    ``REMOTE_FEEDER_MAX_KM``, else nothing.
+    One hub per port makes every feeder port a leaf of the sea network, so no route
+    transships at a port that is not a hub (a long remote feeder is never a bridge).
     """
     hubs = [h for h in HUBS if h in ports]
     trees = {h: sea.tree(ports[h]) for h in hubs}
@@ -156,9 +158,13 @@ def feeders(sea: Sea, ports: dict, regions: dict, inland_ports: set, stats: dict
             continue
         snap = sea.snap(ports[code])
         options = sorted((trees[h][0][snap], h) for h in hubs if snap in trees[h][0])
-        options = [(d, h) for d, h in options if d <= FEEDER_MAX_KM]
-        same = [o for o in options if regions[o[1]] == regions[code]]
-        chosen = (same or options)[:1]
+        near = [(d, h) for d, h in options if d <= FEEDER_MAX_KM]
+        same = [o for o in near if regions[o[1]] == regions[code]]
+        chosen = (same or near)[:1]
+        if not chosen:  # a remote port (Greenland, Pacific islands): its nearest hub
+            far = [(d, h) for d, h in options if d <= REMOTE_FEEDER_MAX_KM]
+            chosen = ([o for o in far if regions[o[1]] == regions[code]] or far)[:1]
+            stats["remote_feeders"] += 1 if chosen else 0
         if not chosen:
             stats["ports_without_feeder"] += 1
             continue

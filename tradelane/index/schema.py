@@ -269,7 +269,8 @@ parties = Table(
     Column("address", String(42), primary_key=True),
     Column("role", String(12), primary_key=True),  # buyer/seller/arbiter/receiver/carrier
     Column("block_number", BigInteger, nullable=False),
-    Index("ix_parties_address", "chain_id", "contract", "address", "shipment_id"),
+    # covering (role too): else SQLite walks the whole primary key for "newest first"
+    Index("ix_parties_by_address", "chain_id", "contract", "address", "shipment_id", "role"),
 )
 
 TABLES = {t.name: t for t in metadata.sorted_tables}
