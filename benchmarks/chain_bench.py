@@ -42,7 +42,9 @@ class _Route:
         self.network_hash = bytes(32)
 
 
-def _accept_calls(tl: Tradelane, route: _Route, n: int, *, booked: bool) -> list:
+def accept_calls(
+    tl: Tradelane, route, n: int, *, booked: bool, deadline: int | None = None
+) -> list:
     """`n` acceptOffer calls of distinct signed offers on `route` (with every booking if
     `booked`), signed here in advance so that they can go out as one batch."""
     now = tl.chain.now()
@@ -52,7 +54,7 @@ def _accept_calls(tl: Tradelane, route: _Route, n: int, *, booked: bool) -> list
             "seller",
             route,
             amount=AMOUNT,
-            deadline=now + 60 * DAY,
+            deadline=deadline or now + 60 * DAY,
             arbiter="arbiter",
             tranches=[Tranche(Code.DEPA, 0, 2000)],
             nonce=tl.count() + len(calls) + 1,
@@ -96,7 +98,7 @@ def _lifecycles(tl: Tradelane, n: int, *, pipelined: bool) -> float:
         return n / (time.perf_counter() - started)
     first = tl.count() + 1
     ids = range(first, first + n)
-    calls = _accept_calls(tl, route, n, booked=True)
+    calls = accept_calls(tl, route, n, booked=True)
     chain.send_many(calls, "buyer", gas=500_000, value=AMOUNT)
     stamp = chain.now()
     batches = [fns.recordBatch(_signed_milestones(tl, i, stamp)) for i in ids]
@@ -122,7 +124,7 @@ def _seed(tl: Tradelane, total: int) -> float:
     route = _Route(tl.chain, tl.chain.now() + DAY)
     while missing > 0:
         step = min(missing, 1000)
-        calls = _accept_calls(tl, route, step, booked=False)
+        calls = accept_calls(tl, route, step, booked=False)
         tl.chain.send_many(calls, "buyer", gas=500_000, value=AMOUNT)
         missing -= step
     return time.perf_counter() - started

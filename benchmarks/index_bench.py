@@ -2,8 +2,9 @@
 concurrent page loads.
 
 - `events_per_s_sqlite` / `_postgres`: a fresh index catching up over ≥ 100 000 events on a
-  local anvil (20 routed shipments, each with 5 000 EST milestones sent 200 per
-  `recordMilestones` call in JSON-RPC batches of pre-signed transactions).
+  local anvil (400 agreed shipments, each with 250 EST milestones on its first leg — a leg
+  holds at most 255 — sent in one `recordMilestones` call, in JSON-RPC batches of pre-signed
+  transactions).
 - `status_ms_N`: p50 of `Tradelane.status` (with history) read from the index holding N
   shipments; `party_page_ms_N`: p50 of one 50-row page of a party owning 1 000 of them.
   The shipments beyond the real ones are SYNTHETIC rows inserted straight into the SQLite
@@ -30,9 +31,10 @@ from pathlib import Path
 import requests
 from sqlalchemy import insert, select
 
+from benchmarks.chain_bench import accept_calls
 from routing.encode import EncodedRoute, route_hash
 from tradelane.chain import connect
-from tradelane.client import DAY, ETH, Tradelane
+from tradelane.client import DAY, Tradelane
 from tradelane.index import attach
 from tradelane.index.schema import legs, milestones, parties, shipments
 from tradelane.model import Classifier, Code, Milestone
@@ -41,9 +43,9 @@ from tradelane.web.service import party_page
 
 __all__ = ["run"]
 
-SHIPMENTS = 20
-PER_SHIPMENT = 5_000
-PER_CALL = 200
+SHIPMENTS = 400
+PER_SHIPMENT = 250  # a leg holds at most 255 milestones (SPECIFICATION.md B9)
+PER_CALL = 250
 TYPICAL = 40
 ORIGIN = (Code.GTIN, Code.LOAD, Code.DEPA)
 
@@ -62,22 +64,16 @@ def _route(tl: Tradelane) -> EncodedRoute:
 def _seed(tl: Tradelane) -> int:
     """Routed shipments and their EST milestones; returns the number of logs on chain."""
     fns, chain = tl.contract.functions, tl.chain
-    order = (
-        chain.address("seller"),
-        ETH,
-        10**15,
-        b"NLRTM",
-        chain.now() + 90 * DAY,
-        chain.address("arbiter"),
-        bytes(32),
-        [],
-    )
-    first = tl.count() + 1
-    ids = range(first, first + SHIPMENTS)
-    chain.send_many([fns.openShipment(order) for _ in ids], "buyer", gas=400_000, value=10**15)
     route = _route(tl)
-    calls = [fns.commitRoute(i, route.legs, route.route_hash, route.network_hash) for i in ids]
-    chain.send_many(calls, "seller", gas=700_000)
+
+    def accept(n: int) -> range:
+        """`n` agreed shipments (signed offers with every booking), accepted in batches."""
+        first = tl.count() + 1
+        calls = accept_calls(tl, route, n, booked=True, deadline=chain.now() + 90 * DAY)
+        chain.send_many(calls, "buyer", gas=500_000, value=10**15)
+        return range(first, first + n)
+
+    ids = accept(SHIPMENTS)
     when = chain.now() + 2 * DAY
     batches = []
     for sid in ids:
@@ -85,11 +81,7 @@ def _seed(tl: Tradelane) -> int:
         batches += [fns.recordMilestones([m] * PER_CALL)] * (PER_SHIPMENT // PER_CALL)
     chain.send_many(batches, "carrier1", gas=4_000_000, chunk=20)  # ~40 kB each
     # and TYPICAL shipments (the pages and lookups): routed, six estimated milestones each
-    first = tl.count() + 1
-    ids = range(first, first + TYPICAL)
-    chain.send_many([fns.openShipment(order) for _ in ids], "buyer", gas=400_000, value=10**15)
-    calls = [fns.commitRoute(i, route.legs, route.route_hash, route.network_hash) for i in ids]
-    chain.send_many(calls, "seller", gas=700_000)
+    ids = accept(TYPICAL)
     steps = [
         [Milestone(sid, 0, code, Classifier.EST, "CNSHA", when).as_tuple() for code in ORIGIN] * 2
         for sid in ids

@@ -77,16 +77,14 @@ def _page_under_load(base: str, sid: int, per_client: int = 10) -> float:
 def _update_latency(tl: Tradelane, base: str, updates: int = 5) -> float:
     """Median ms from a milestone's receipt to the page holding the new body."""
     now = tl.chain.now()
-    sid = tl.open_shipment(
+    sid = tl.open_agreed_shipment(
         "buyer",
         seller="seller",
+        encoded=_Route(tl.chain, now + DAY),
         amount=10**15,
-        destination="DEDUI",
         deadline=now + 90 * DAY,
         arbiter="arbiter",
-        tranches=[],
     )
-    tl.commit_route("seller", sid, _Route(tl.chain, now + DAY))
     samples = []
     events: list[float] = []
     ready = threading.Event()

@@ -62,7 +62,7 @@ def test_a_rerun_while_the_opening_is_pending_waits_for_it_and_sends_nothing_twi
     for failed in (first, again):
         assert "not mined within" in failed.output and "re-run the same command" in failed.output
     assert done["shipment_id"] == rerun["shipment_id"] == 1
-    assert done["resumed"] is True and done["transactions"] == []  # one acceptOffer did it all
+    assert done["resumed"] is True and done["transactions"] == []  # one transaction did it all
     assert rerun["resumed"] is True and rerun["transactions"] == []
     assert done["amount"] == str(7 * 10**17) and done["state"] == "routed"
     assert node.chain.w3.eth.get_transaction_count(node.chain.address("buyer")) == 1

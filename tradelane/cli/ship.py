@@ -211,9 +211,8 @@ def ship(
     its booking, the buyer (--account) accepts and funds it (see `tradelane offer` for
     the same between companies, one key each). Re-running the same command finishes an
     interrupted run instead of opening a second shipment (use --new for a deliberate
-    duplicate). The escrow
-    deadline is --deadline when given (routes must also arrive by it), else the last
-    planned arrival plus 7 days.
+    duplicate). The escrow deadline is --deadline when given (routes must also arrive
+    by it), else the last planned arrival plus 7 days.
 
     \b
     Example:
@@ -279,6 +278,8 @@ def ship(
         "items_root": bytes(root),
     }
     with spinner("agreeing and opening the shipment…", quiet=as_json):
+        # One transaction (acceptOffer#0 of this command's intent): a re-run finds it, whatever
+        # offer it would sign anew.
         shipment_id = tl.open_agreed_shipment(
             buyer,
             seller=seller_acct,
