@@ -224,7 +224,11 @@ def _penalised_core(net, q, seen_edges, seen_services, penalty, heuristic):
     return _keys_along(h, _expand(core, path, o, d))
 
 
-def via_node_paths(net: Network, q: Query, limit: int = 60):
+#: Via-node candidates weigh at most this many times the best route (bounded stretch).
+STRETCH = 2.0
+
+
+def via_node_paths(net: Network, q: Query, best_weight: float | None = None, limit: int = 60):
     """Candidate alternatives by the via-node method, lightest first (no leg limit).
 
     One Dijkstra from the origin and one to the destination on the query's core graph
@@ -239,9 +243,14 @@ def via_node_paths(net: Network, q: Query, limit: int = 60):
     g = query_graph(core, h, o, d)
     if o not in g or d not in g:
         return
-    fwd_d, fwd_p = nx.single_source_dijkstra(g, o, weight="w")
-    bwd_d, bwd_p = nx.single_source_dijkstra(g.reverse(copy=False), d, weight="w")
-    vias = sorted((fwd_d[v] + bwd_d[v], v) for v in fwd_d if v in bwd_d and v not in (o, d))
+    cutoff = None if best_weight is None else STRETCH * best_weight * (1 + 1e-9) + 1e-9
+    fwd_d, fwd_p = nx.single_source_dijkstra(g, o, cutoff=cutoff, weight="w")
+    bwd_d, bwd_p = nx.single_source_dijkstra(g.reverse(copy=False), d, cutoff=cutoff, weight="w")
+    vias = sorted(
+        (fwd_d[v] + bwd_d[v], v)
+        for v in fwd_d
+        if v in bwd_d and v not in (o, d) and (cutoff is None or fwd_d[v] + bwd_d[v] <= cutoff)
+    )
     candidates = [(w, fwd_p[v] + bwd_p[v][::-1][1:], None) for w, v in vias[:limit]]
     # The best path with one hop taken another way (another feeder port, or direct).
     best = fwd_p.get(d) or []

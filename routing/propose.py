@@ -11,7 +11,15 @@ from .errors import InvalidQuery, NoRoute
 from .model import Leg, Route
 from .network import Network
 from .query import MIX_SCALES, Query, make_query
-from .search import EdgeRef, best_path, earliest_arrival, k_best, leg_times, pareto_set
+from .search import (
+    EdgeRef,
+    best_path,
+    earliest_arrival,
+    edge_weight,
+    k_best,
+    leg_times,
+    pareto_set,
+)
 
 __all__ = ["propose", "schedule"]
 
@@ -353,8 +361,15 @@ def _alternatives(network, q, start_h, deadline_h, first: Route, route_of) -> li
 
     if deadline_h is None and q.max_legs is None:
         # Via-node candidates: both shortest-path trees once, every hub a candidate.
-        vias = (route_of(edges) for edges in via_node_paths(network, q))
-        return pick_diverse(q.alternatives, first, lambda _seen: None, vias, network)
+        weight = edge_weight(q.objective)
+        best = sum(weight(adj[u][v][key]) for u, v, key in first_edges)
+        routes: list[Route] = []
+        for bound in (best, None):  # bounded stretch first; unbounded if that is too few
+            vias = (route_of(edges) for edges in via_node_paths(network, q, bound))
+            routes = pick_diverse(q.alternatives, first, lambda _seen: None, vias, network)
+            if len(routes) >= q.alternatives:
+                break
+        return routes
 
     def fallback():
         if deadline_h is not None:
