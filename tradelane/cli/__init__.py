@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from . import (  # noqa: F401  (registers)
+from . import (  # noqa: F401  (each registers its commands)
+    accept,
+    amend,
+    booking,
     chain_cmds,
     demo,
     index,
     lanes,
     milestones,
+    offer,
+    parties,
     route,
     serve,
     settle,
