@@ -307,6 +307,8 @@ def _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json) -> No
     symbol, decimals = tl.token_info(view["token"])
     legs = view["legs"]
     path = [legs[0][0].decode(), *(leg[1].decode() for leg in legs)] if legs else []
+    from routing.encode import route_json
+
     committed = "0x" + view["routeHash"].hex()
     ours = committed == "0x" + bytes(encoded.route_hash).hex()
     if as_json:
@@ -317,7 +319,7 @@ def _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json) -> No
                 "state": State(view["state"]).label,
                 "buyer": view["buyer"],
                 "seller": view["seller"],
-                "route": route.to_json({leg.carrier: c for leg, c in _carriers(route, encoded)})
+                "route": route_json(route, {leg.carrier: c for leg, c in _carriers(route, encoded)})
                 if ours
                 else {"ports": path},
                 "ports": path,
