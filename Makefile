@@ -26,9 +26,9 @@ test-fast:  ## eth-tester, routing, CLI, traceability, web (anvil started by the
 test-brownie:  ## brownie's own runner against anvil (started by tools/brownie_test.py)
 	$(VENV)/python tools/brownie_test.py
 
-bench: bootstrap  ## gas, routing speed, lookups, throughput, 10 000-step soak -> benchmarks/
+bench: bootstrap  ## every benchmark -> benchmarks/ (ONLY="faults index_bench" reruns just those)
 	@$(VENV)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(VENV)/python -m benchmarks
+	$(VENV)/python -m benchmarks $(ONLY)
 
 network: bootstrap  ## rebuild routing/data from searoute, airportsdata, scgraph_data (build-only deps)
 	@$(VENV)/pip install --quiet --disable-pip-version-check -r requirements-build.txt 2>&1 | grep -v "^WARNING: Location" || true

@@ -37,7 +37,7 @@ from pathlib import Path
 import networkx as nx
 
 import routing
-from routing import network as network_module
+from routing import load as network_module
 from routing.realism import LANES, check
 
 DEPART = "2025-03-03T00:00:00+00:00"

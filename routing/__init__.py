@@ -18,8 +18,9 @@ The public API is :func:`load_network`, :class:`Network`, :func:`propose`,
 from __future__ import annotations
 
 from .errors import InvalidQuery, NetworkDataError, NoRoute, RoutingError, UnknownPort
+from .load import load_network
 from .model import MODES, Leg, Port, Route, Totals
-from .network import Network, load_network
+from .network import Network
 from .passages import PASSAGE_BITS, PASSAGES
 from .propose import propose
 

@@ -49,6 +49,7 @@ __all__ = [
     "encode_legs",
     "encode_route",
     "route_hash",
+    "route_json",
 ]
 
 #: The ABI type of one leg, exactly as the contract declares its struct.
@@ -168,3 +169,20 @@ def decode_legs(data: bytes | Sequence[Sequence]) -> list[dict]:
             }
         )
     return out
+
+
+def route_json(route: Route, carriers: Mapping[str, str] | None = None) -> dict:
+    """The route as JSON: legs, totals, network hash and the route hash the contract commits to.
+
+    Carrier *addresses* are not routing data: unless ``carriers`` maps every carrier name to
+    an address, each carrier is encoded as the zero address, so the hash shown is a
+    placeholder that changes once real addresses are supplied.
+    """
+    if carriers is None or any(leg.carrier not in carriers for leg in route.legs):
+        carriers = {leg.carrier: ZERO_ADDRESS for leg in route.legs} | dict(carriers or {})
+    return {
+        "legs": [leg.to_json() for leg in route.legs],
+        "totals": route.totals.to_json(),
+        "route_hash": "0x" + encode_route(route, carriers).route_hash.hex(),
+        "network_hash": route.network_hash,
+    }

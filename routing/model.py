@@ -134,23 +134,3 @@ class Route:
     def nodes(self) -> tuple[str, ...]:
         """Origin, every transfer point, destination."""
         return (self.legs[0].origin, *(leg.destination for leg in self.legs))
-
-    def to_json(self, carriers: dict[str, str] | None = None) -> dict[str, Any]:
-        """The route as in the issue's JSON shape.
-
-        ``route_hash`` is the hash the contract commits to (see :mod:`routing.encode`).
-        Carrier *addresses* are not routing data: unless ``carriers`` maps every carrier
-        name to an address, each carrier is encoded as the zero address, so the hash
-        shown is a placeholder that changes once real addresses are supplied.
-        """
-        from .encode import ZERO_ADDRESS, encode_route
-
-        if carriers is None or any(leg.carrier not in carriers for leg in self.legs):
-            carriers = {leg.carrier: ZERO_ADDRESS for leg in self.legs} | dict(carriers or {})
-        encoded = encode_route(self, carriers)
-        return {
-            "legs": [leg.to_json() for leg in self.legs],
-            "totals": self.totals.to_json(),
-            "route_hash": "0x" + encoded.route_hash.hex(),
-            "network_hash": self.network_hash,
-        }

@@ -180,7 +180,7 @@ def expand_signature(r: bytes, vs: bytes) -> bytes:
 def to_entry(attestation: dict, chain_id: int, contract: str) -> tuple:
     """The contract's `Entry` tuple (milestone, deadline, r, vs) for a signed attestation, after
     checking it is for here. The file's 65-byte signature is passed in EIP-2098 form; the nonce
-    is not sent: the contract takes the shipment's milestone count (see `Tradelane.relay`)."""
+    is not sent: the contract takes the milestone's place on its leg (see `Tradelane.relay`)."""
     if attestation.get("format") != FORMAT:
         raise InputError(f"not a Tradelane attestation (format {attestation.get('format')!r})")
     if attestation["chain_id"] != chain_id:

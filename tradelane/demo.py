@@ -230,12 +230,14 @@ def run(
             f"  it stays on the node: `tradelane serve --rpc {chain.url}`, then open "
             f"http://127.0.0.1:8000/shipment/{shipment_id}"
         )
+    from routing.encode import route_json
+
     assert final.state == State.COMPLETED, final.state
     return {
         "shipment_id": shipment_id,
         "contract": tl.address,
         "chain_id": chain.chain_id,
-        "routes": [r.to_json(carriers if r is route else None) for r in routes],
+        "routes": [route_json(r, carriers if r is route else None) for r in routes],
         "transactions": story.rows,
         "total_gas": sum(r["gas"] for r in story.rows),
         "status": final.to_json(),

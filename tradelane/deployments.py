@@ -1,7 +1,6 @@
-"""Where Tradelane keeps its files, and where the contract lives on each chain.
+"""Where the contract lives on each chain, and each chain's folder in the home (`tradelane.files`).
 
-The home is ``$TRADELANE_HOME`` if set, else ``$XDG_DATA_HOME/tradelane``, else
-``~/.tradelane``: the same folder from any working directory. A chain is named by its
+A chain is named by its
 chain id AND its genesis block hash, so two local nodes that both say 31337 never share
 an entry: ``deployments.json`` maps ``<chain id>-<genesis>`` to the deployment, and
 ``chains/<chain id>-<genesis>/`` holds the intent journal (`tradelane.intents`) and the
@@ -10,19 +9,17 @@ clock record a restarted dev node resumes from (`tradelane.node.recover`).
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ChainError, JournalError, NotDeployedError
-from .intents import read_json_strict, write_json
+from .errors import ChainError, NotDeployedError
+from .files import home, read_json_strict, write_json
 
 if TYPE_CHECKING:
     from .chain import Chain
 
 __all__ = [
-    "home",
     "deployments_file",
     "chain_key",
     "chain_dir",
@@ -33,28 +30,6 @@ __all__ = [
     "remember_clock",
     "read_clock",
 ]
-
-
-def home() -> Path:
-    """The home folder (created on first use); a path that is not a usable folder is an error."""
-    given = os.environ.get("TRADELANE_HOME")
-    if given:
-        path, what = Path(given).expanduser(), f"TRADELANE_HOME={given}"
-    else:
-        xdg = os.environ.get("XDG_DATA_HOME")
-        path = Path(xdg) / "tradelane" if xdg else Path.home() / ".tradelane"
-        what = f"the Tradelane home {path}"
-    if path.exists() and not path.is_dir():
-        raise JournalError(f"{what} is a file, not a folder; point TRADELANE_HOME at a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise JournalError(
-            f"{what} cannot be created ({err.strerror}); point TRADELANE_HOME at a writable folder"
-        ) from err
-    if not os.access(path, os.W_OK):
-        raise JournalError(f"{what} is not writable; point TRADELANE_HOME at a writable folder")
-    return path.resolve()
 
 
 def deployments_file() -> Path:

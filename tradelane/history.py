@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak
@@ -18,7 +18,18 @@ from .attest import expand_signature
 from .model import MilestoneEvent, genesis_head, next_head, unpack_record
 
 if TYPE_CHECKING:
-    from .client import Tradelane
+    from .chain import Chain
+
+
+class Tradelane(Protocol):
+    """What this module needs of `tradelane.client.Tradelane` (which calls it): the contract's
+    address, its chain, and its logs. Typed here so the client is not imported back."""
+
+    address: str
+    chain: Chain
+
+    def logs(self, event: str, **argument_filters: Any) -> list: ...
+
 
 __all__ = [
     "read",

@@ -40,7 +40,6 @@ import contextvars
 import fcntl
 import hashlib
 import json
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import JournalError
+from .files import read_json_strict, write_json
 
 __all__ = [
     "Intent",
@@ -56,38 +56,9 @@ __all__ = [
     "current",
     "refine",
     "steps",
-    "write_json",
-    "read_json_strict",
 ]
 
 _CURRENT: contextvars.ContextVar[Intent | None] = contextvars.ContextVar("intent", default=None)
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write `data` to `path` durably: a temp file, fsync, rename over, fsync the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w") as fh:
-        fh.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def read_json_strict(path: Path, what: str) -> Any:
-    """The JSON in `path`; a damaged file is a clear error, never silently reset."""
-    try:
-        return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise JournalError(
-            f"{what} {path} is damaged ({getattr(err, 'msg', err)}); nothing was sent. Look at "
-            "it, and move it aside only if you know its transaction is settled"
-        ) from err
 
 
 def _digest(parts: Any) -> str:

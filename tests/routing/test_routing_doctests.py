@@ -9,7 +9,8 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["routing", "routing.encode", "routing.io", "routing.network", "routing.propose",
+    "module", ["routing", "routing.encode", "routing.io", "routing.load", "routing.network",
+               "routing.propose",
                "routing.query"],
 )  # fmt: skip
 def test_docstring_examples_run(module):

@@ -17,6 +17,7 @@ from routing.encode import (
     encode_legs,
     encode_route,
     route_hash,
+    route_json,
 )
 from routing.errors import InvalidQuery
 from routing.model import Leg, Route
@@ -132,9 +133,9 @@ def test_malformed_carrier_address_is_rejected(route):
 def test_json_route_hash_uses_zero_addresses_unless_given(route):
     zero = encode_route(route, dict.fromkeys(CARRIERS, ZERO_ADDRESS)).route_hash
 
-    assert route.to_json()["route_hash"] == "0x" + zero.hex()
+    assert route_json(route)["route_hash"] == "0x" + zero.hex()
     assert (
-        route.to_json(CARRIERS)["route_hash"]
+        route_json(route, CARRIERS)["route_hash"]
         == "0x" + encode_route(route, CARRIERS).route_hash.hex()
     )
 

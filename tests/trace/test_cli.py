@@ -10,11 +10,9 @@ from click.testing import CliRunner
 from tamper_cases import TAMPERING
 from trace_kit import build
 
+import tradelane.cli.trace as trace_cli
+from tradelane.cli import cli
 from tradelane.trace.bundle import build_bundle, digest
-
-pytest.importorskip("tradelane.cli", reason="the CLI package does not import yet")
-import tradelane.cli.trace as trace_cli  # noqa: E402
-from tradelane.cli import cli  # noqa: E402
 
 COMMANDS = ("label", "trace", "references", "export", "verify")
 

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import socket
 
-import pytest
 from click.testing import CliRunner
 
-try:
-    from tradelane.cli import cli
-except ModuleNotFoundError as err:  # another command module not written yet
-    pytest.skip(
-        f"SERVE TESTS SKIPPED: the tradelane CLI does not import ({err})", allow_module_level=True
-    )
+from tradelane.cli import cli
 
 
 def test_serve_help_has_options_and_an_example():

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .. import deployments
+from .. import deployments, files
 from ..chain import dev_accounts
 from ..client import Tradelane
 from ..errors import InputError
@@ -55,7 +55,7 @@ def node(ctx: click.Context, port: int, state: Path | None, fresh: bool) -> None
     """
     if ctx.invoked_subcommand is not None:
         return
-    state = state or deployments.home() / "anvil-state.json"
+    state = state or files.home() / "anvil-state.json"
     if state.exists() and state.is_dir():
         raise InputError(f"--state {state} is a folder; give a file path")
     if fresh and state.exists():

@@ -9,6 +9,8 @@ import sys
 import click
 from rich.table import Table
 
+from routing.encode import route_json
+
 from ..analytics.report import Filters, lanes_report
 from ..errors import InputError
 from ..index import open_index
@@ -172,7 +174,7 @@ def print_on_time_routes(network, origin: str, destination: str, query: dict, as
                 "objective": "on-time",
                 "deadline": query["deadline"],
                 "analytics_snapshot": snap.hash,
-                "routes": [{**r.to_json(), "on_time": e.to_json()} for r, e in ranked],
+                "routes": [{**route_json(r), "on_time": e.to_json()} for r, e in ranked],
             }
         )
         return

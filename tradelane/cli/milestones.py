@@ -168,6 +168,9 @@ def milestone(
                 f"already recorded (#{earlier.seq}, tx {earlier.tx_hash[:12]}…); nothing sent"
             )
         return
+    # the same command line means another milestone once the shipment moved on (DEPA of the
+    # next leg): the intent is this milestone, not the arguments
+    intents.refine(m.leg, m.code.name, m.classifier.name)
     with spinner(f"recording {m.describe()}…", quiet=as_json):
         receipt = tl.record(acct, m)
     row = tx_row(m.describe(), receipt)

@@ -8,10 +8,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from ..client import ETH
 from ..model import CODE_WORDS, ShipmentStatus, State
-from .options import format_amount, when, who
+from ..parties import AddressBook
+from .options import dev_name, format_amount, when, who
 
-__all__ = ["routes_table", "tx_table", "status_view", "history_table", "STATE_STYLE"]
+__all__ = ["routes_table", "tx_table", "status_view", "history_table", "party", "STATE_STYLE"]
 
 STATE_STYLE = {
     State.OPEN: "yellow",
@@ -22,6 +24,15 @@ STATE_STYLE = {
     State.REFUNDED: "magenta",
     State.RESOLVED: "bold blue",
 }
+
+
+def party(address: str, book: AddressBook | None = None) -> str:
+    """An address as people read it: its address-book label; a dev account's role name;
+    otherwise shortened behind the unknown marker (⚠)."""
+    book = book if book is not None else AddressBook.load()
+    if book.get(address) is None and dev_name(address):
+        return who(address)
+    return book.label(address)
 
 
 def routes_table(routes: Sequence, picked: int | None = None, title: str = "route alternatives"):
@@ -78,12 +89,15 @@ def _money(s: ShipmentStatus, value: int) -> str:
 def status_view(s: ShipmentStatus):
     """The buyer's view: state, legs planned vs actual, next milestone, money, proof."""
     style = STATE_STYLE.get(s.state, "")
+    book = AddressBook.load()
     head = Text.assemble(
         (f"shipment {s.shipment_id}", "bold"),
         "  ",
         (s.state.label.upper(), style),
-        f"   buyer {who(s.buyer)}  seller {who(s.seller)}  to {s.destination}",
+        f"   buyer {party(s.buyer, book)}  seller {party(s.seller, book)}  to {s.destination}",
         f"  deadline {when(s.deadline)}",
+        f"\n  arbiter {party(s.arbiter, book)}",
+        f"  receiver {party(s.receiver, book)}" if s.receiver not in (s.seller, ETH) else "",
     )
     legs = Table(title="route (planned vs actual)", title_justify="left")
     for col in (
@@ -104,7 +118,7 @@ def status_view(s: ShipmentStatus):
             leg.origin,
             leg.destination,
             leg.mode,
-            who(leg.carrier),
+            party(leg.carrier, book),
             when(leg.planned_departure),
             _actual(leg.actual_departure, leg.planned_departure),
             when(leg.planned_arrival),
@@ -152,6 +166,7 @@ def _actual(actual: int | None, planned: int) -> Text:
 
 
 def history_table(events: Sequence, title: str = "milestones"):
+    book = AddressBook.load()
     table = Table(title=title, title_justify="left")
     for col in ("#", "leg", "event", "at", "event time", "carrier", "how"):
         table.add_column(col)
@@ -163,7 +178,7 @@ def history_table(events: Sequence, title: str = "milestones"):
             f"{m.code.name} {m.classifier.name} ({CODE_WORDS[m.code]})",
             m.location,
             when(m.event_time),
-            who(e.carrier),
+            party(e.carrier, book),
             "relayed, signed" if e.relayed else "direct",
         )
     return table

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import click
 
 import routing
+from routing.encode import route_json
 from routing.passages import PASSAGES
 
 from ..errors import InputError
@@ -197,7 +198,7 @@ def _print_tables(routes: list[routing.Route], objective: str) -> None:
                 ", ".join(leg.passages) or "-",
             )
         console.print(table)
-        data = r.to_json()
+        data = route_json(r)
         console.print(
             f"route_hash   {data['route_hash']} (carriers as zero addresses)\n"
             f"network_hash {r.network_hash}\n",
@@ -236,6 +237,6 @@ def route(origin: str, destination: str, as_json: bool, **opts) -> None:
     except routing.RoutingError as err:
         raise InputError(str(err)) from err
     if as_json:
-        click.echo(json.dumps({"routes": [r.to_json() for r in routes]}, indent=2))
+        click.echo(json.dumps({"routes": [route_json(r) for r in routes]}, indent=2))
     else:
         _print_tables(routes, routes[0].objective if routes else query["objective"])

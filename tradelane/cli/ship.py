@@ -205,13 +205,14 @@ def ship(
     as_json: bool,
     **routing_opts,
 ) -> None:
-    """Propose a route, open a funded shipment and commit the route. Prints the id.
+    """DEV SHORTCUT: propose a route and open an agreed, funded shipment. Prints the id.
 
-    The buyer (--account) opens and funds the escrow; the seller (--seller) commits
-    the picked route. Re-running the same command finishes an interrupted run instead
-    of opening a second shipment (use --new for a deliberate duplicate). The escrow
-    deadline is --deadline when given (routes must also arrive by it), else the last
-    planned arrival plus 7 days.
+    Plays every party with dev keys: the seller (--seller) signs the offer, each carrier
+    its booking, the buyer (--account) accepts and funds it (see `tradelane offer` for
+    the same between companies, one key each). Re-running the same command finishes an
+    interrupted run instead of opening a second shipment (use --new for a deliberate
+    duplicate). The escrow deadline is --deadline when given (routes must also arrive
+    by it), else the last planned arrival plus 7 days.
 
     \b
     Example:
@@ -313,6 +314,8 @@ def _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json) -> No
     symbol, decimals = tl.token_info(view["token"])
     legs = view["legs"]
     path = [legs[0][0].decode(), *(leg[1].decode() for leg in legs)] if legs else []
+    from routing.encode import route_json
+
     committed = "0x" + view["routeHash"].hex()
     ours = committed == "0x" + bytes(encoded.route_hash).hex()
     if as_json:
@@ -323,7 +326,7 @@ def _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json) -> No
                 "state": State(view["state"]).label,
                 "buyer": view["buyer"],
                 "seller": view["seller"],
-                "route": route.to_json({leg.carrier: c for leg, c in _carriers(route, encoded)})
+                "route": route_json(route, {leg.carrier: c for leg, c in _carriers(route, encoded)})
                 if ours
                 else {"ports": path},
                 "ports": path,

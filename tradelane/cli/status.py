@@ -19,9 +19,9 @@ from .options import (
     print_json,
     rpc_option,
     when,
-    who,
 )
 from .render import STATE_STYLE, history_table, status_view
+from .render import party as named
 
 
 def sync_option(fn):
@@ -113,7 +113,7 @@ def shipments(party: str, sync: bool, db: str | None, rpc: str | None, as_json: 
     if as_json:
         print_json([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
         return
-    table = Table(title=f"shipments of {who(address)}", title_justify="left")
+    table = Table(title=f"shipments of {named(address)}", title_justify="left")
     for col in ("id", "role", "state", "to", "deadline", "deposited", "held", "milestones"):
         table.add_column(col, justify="right" if col in ("id", "milestones") else "left")
     for r in rows:
@@ -126,7 +126,7 @@ def shipments(party: str, sync: bool, db: str | None, rpc: str | None, as_json: 
             *r["_amounts"],
             str(r["milestones"]),
         )
-    out().print(table if rows else f"no shipments for {who(address)}")
+    out().print(table if rows else f"no shipments for {named(address)}")
     out().print(f"[dim]{ix.reader.freshness().describe()}[/]")
 
 
@@ -175,7 +175,7 @@ def watch(
                     console.print(
                         f"#{e.seq} leg {m.leg} [bold]{m.code.name}[/] {m.classifier.name} "
                         f"({CODE_WORDS[m.code]}) at {m.location} {when(m.event_time)} "
-                        f"by {who(e.carrier)}{' (relayed)' if e.relayed else ''}"
+                        f"by {named(e.carrier)}{' (relayed)' if e.relayed else ''}"
                     )
             seen = len(events)
             state = State(snapshot["state"])

@@ -195,7 +195,8 @@ class Projection:
             "milestone_count": 0,
             "current_leg": 0,
             "leg_phase": 0,
-            "last_event_time": 0,
+            # the contract starts the last ACT time at the opening: none can predate it
+            "last_event_time": log.block_time,
             "tranches": self.tranches.get(log.tx_hash, ""),
             "tx_hash": log.tx_hash,
             "updated_block": log.block_number,

@@ -18,14 +18,14 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import and_, func, select
 
 from ..errors import NotFoundError
-from ..model import Classifier, Code, Milestone, MilestoneEvent, State, parse_locode
+from ..model import Classifier, Code, Milestone, MilestoneEvent, Mode, State, parse_locode
 from .schema import cursors, legs, milestones, parties, shipments, tokens
 from .store import Store
 
 __all__ = ["Freshness", "Reader"]
 
 _STATES = {s.label: s for s in State}
-_MODES = {"sea": 0, "air": 1, "rail": 2, "road": 3}
+_MODES = {m.name.lower(): int(m) for m in Mode}  # as project.py names them (barge too)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from ..deployments import home
 from ..errors import InputError, SetupError
+from ..files import home
 from .schema import TABLES
 
 __all__ = ["Store", "open_index", "default_url", "migrate"]

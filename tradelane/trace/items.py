@@ -23,8 +23,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..deployments import home
 from ..errors import InputError
+from ..files import home
 from . import merkle
 from .codes import Item, parse, sgtin, sscc
 

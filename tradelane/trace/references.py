@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..deployments import home
 from ..errors import InputError, read_json
+from ..files import home
 from .canonical import gs1_check_digit
 
 if TYPE_CHECKING:

@@ -68,7 +68,7 @@ def names() -> Names:
     parties = _module("tradelane.parties")
     if parties is None or not hasattr(parties, "AddressBook"):
         return Names()
-    from ..deployments import home
+    from ..files import home
 
     try:
         return Names(parties.AddressBook.load(home()))
