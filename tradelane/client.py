@@ -42,6 +42,7 @@ from .model import (
     Tranche,
     parse_locode,
 )
+from .revert import span
 
 __all__ = ["Tradelane", "ETH", "DAY"]
 
@@ -106,7 +107,16 @@ class Tradelane(AgreementSteps):
             existing = deployments.existing(chain)
             if existing and existing.get("source_hash") == sources:
                 with contextlib.suppress(NotDeployedError):  # a fresh node: deploy again
-                    return cls.attach(chain), False
+                    tl = cls.attach(chain)
+                    waits = (existing.get("grace_period"), existing.get("arbiter_timeout"))
+                    if waits != (grace_period, arbiter_timeout):
+                        raise InputError(
+                            f"Tradelane is already deployed on this chain at {tl.address} with "
+                            f"a grace period of {span(waits[0])} and an arbiter timeout of "
+                            f"{span(waits[1])}; another deployment would leave its shipments "
+                            "behind: pass --force to deploy a second contract anyway"
+                        )
+                    return tl, False
         contract, receipt = deploy(chain, "Shipments", grace_period, arbiter_timeout, sender=sender)
         entry = {
             "address": contract.address,

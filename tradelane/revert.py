@@ -32,6 +32,15 @@ def _date(ts: int) -> str:
     return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def span(seconds: int) -> str:
+    """A duration in its largest whole units: '3 d', '1 d 12 h', '45 min'."""
+    days, rest = divmod(int(seconds), 86_400)
+    hours, rest = divmod(rest, 3_600)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else ""]
+    parts.append(f"{rest // 60} min" if rest >= 60 and not days else "")
+    return " ".join(p for p in parts if p) or f"{seconds} s"
+
+
 def _role(raw: bytes) -> str:
     return raw.rstrip(b"\0").decode("ascii", "replace")
 
@@ -96,6 +105,32 @@ ERROR_WORDS: dict[str, Callable[..., str]] = {
     "ECDSAInvalidSignatureS": lambda s: "the signature is malleable (high s) and was refused",
     "ECDSAInvalidSignatureLength": lambda n: f"the signature has {n} bytes, expected 65",
     "ReentrancyGuardReentrantCall": lambda: "reentrant call refused",
+    "OfferUsed": lambda seller, nonce: (
+        f"offer #{nonce} of seller {seller} was already accepted or revoked; ask for a new offer"
+    ),
+    "OfferExpired": lambda expiry, now: (
+        f"the offer expired on {_date(expiry)} (chain time {_date(now)}); ask for a new offer"
+    ),
+    "RoleConflict": lambda account, role: (
+        f"{account} cannot be the {_role(role)}: it already has another role in this deal "
+        "(buyer, seller, arbiter and carriers must all differ)"
+    ),
+    "BookingNotConfirmed": lambda sid, leg: (
+        f"the carrier of leg {leg} of shipment {sid} has not confirmed its booking yet; "
+        f"it confirms with `tradelane book {sid} --leg {leg}`"
+    ),
+    "TermsMismatch": lambda sid, leg: (
+        f"the booking or amendment for leg {leg} of shipment {sid} was signed for other terms "
+        "than those in force; sign it again for the current terms"
+    ),
+    "InvalidReceiver": lambda receiver: (
+        f"{receiver} cannot receive the seller's money: not the contract, the arbiter or a "
+        "carrier, and not while disputed"
+    ),
+    "OutOfBounds": lambda field, value, low, high: (
+        f"{_role(field)} {span(value)} is outside {span(low)} to {span(high)}; choose a value "
+        "in that range"
+    ),
 }
 
 

@@ -35,6 +35,9 @@ def test_deploy_records_the_contract_and_does_not_redeploy(invoke, deployed, hom
     (entry,) = recorded.values()
     assert entry["address"] == deployed and entry["chain_id"] == 31337
     assert entry["genesis"].startswith("0x") and entry["source_hash"].startswith("0x")
+    # A7: the waits and the bounds every deployment's waits lie within, shown by deploy
+    assert "buyer grace period 3 d (every deployment: 1 h to 30 d)" in result.output
+    assert "arbiter timeout 14 d (1 d to 90 d)" in result.output
 
 
 def test_ship_proposes_opens_commits_and_a_rerun_sends_nothing_twice(invoke, tl):

@@ -13,6 +13,7 @@ from ..chain import dev_accounts
 from ..client import Tradelane
 from ..errors import InputError
 from ..node import Anvil, recover
+from ..revert import span
 from .app import cli
 from .options import (
     account_option,
@@ -20,6 +21,7 @@ from .options import (
     json_option,
     open_chain,
     out,
+    parse_duration,
     print_json,
     rpc_option,
     signer,
@@ -104,24 +106,6 @@ def _ahead(seconds: float) -> str:
     return f"{days} d {rest // 3600} h ahead of real time"
 
 
-def parse_duration(text: str) -> int:
-    """'7d', '12h', '30m', '90s' or '1d12h' -> seconds."""
-    scale = {"w": 7 * 86_400, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
-    value = text.strip().lower()
-    total, number = 0, ""
-    for ch in value:
-        if ch.isdigit():
-            number += ch
-        elif ch in scale and number:
-            total, number = total + int(number) * scale[ch], ""
-        else:
-            break
-    else:
-        if not number and total > 0:
-            return total
-    raise InputError(f"duration '{text}' is not like 7d, 12h, 30m, 90s or 1d12h; give one of those")
-
-
 @node.command()
 @click.argument("duration")
 @rpc_option
@@ -159,18 +143,24 @@ def advance(duration: str, rpc: str | None, as_json: bool) -> None:
 @rpc_option
 @account_option("deployer", "deploys the contract")
 @click.option(
-    "--grace-period", default=3 * 86_400, show_default=True, help="Buyer grace period, seconds."
+    "--grace-period",
+    default="3d",
+    show_default=True,
+    help="Buyer grace period after delivery (7d, 12h, … or seconds); 1 h to 30 d.",
 )
 @click.option(
-    "--arbiter-timeout", default=14 * 86_400, show_default=True, help="Arbiter timeout, seconds."
+    "--arbiter-timeout",
+    default="14d",
+    show_default=True,
+    help="How long the arbiter has to decide a dispute (7d, 12h, … or seconds); 1 d to 90 d.",
 )
 @click.option("--force", is_flag=True, help="Deploy again even if the same sources are deployed.")
 @json_option
 def deploy(
     rpc: str | None,
     account: str,
-    grace_period: int,
-    arbiter_timeout: int,
+    grace_period: str,
+    arbiter_timeout: str,
     force: bool,
     as_json: bool,
 ) -> None:
@@ -185,17 +175,21 @@ def deploy(
       tradelane deploy --rpc http://127.0.0.1:8545
       tradelane deploy --rpc https://sepolia.example --account ./deployer.json
     """
+    grace = parse_duration(grace_period, "--grace-period")
+    timeout = parse_duration(arbiter_timeout, "--arbiter-timeout")
     chain = open_chain(rpc)
     sender = signer(chain, account)
     with spinner("compiling and deploying Shipments…", quiet=as_json):
         tl, deployed_now = Tradelane.deploy(
-            chain,
-            sender=sender,
-            grace_period=grace_period,
-            arbiter_timeout=arbiter_timeout,
-            force=force,
+            chain, sender=sender, grace_period=grace, arbiter_timeout=timeout, force=force
         )
-    entry = {"chain_id": chain.chain_id, **tl.deployment, "deployed_now": deployed_now}
+    waits = tl.settings()
+    entry = {
+        "chain_id": chain.chain_id,
+        **tl.deployment,
+        "deployed_now": deployed_now,
+        **{k: list(v) if isinstance(v, tuple) else v for k, v in waits.items()},
+    }
     if as_json:
         print_json(entry)
         return
@@ -203,6 +197,12 @@ def deploy(
     out().print(
         f"Shipments {verb} at [bold]{tl.address}[/] on chain {chain.chain_id} "
         f"(block {tl.deployment.get('block')})"
+    )
+    (g_min, g_max), (a_min, a_max) = waits["grace_period_bounds"], waits["arbiter_timeout_bounds"]
+    out().print(
+        f"buyer grace period {span(waits['grace_period'])} (every deployment: "
+        f"{span(g_min)} to {span(g_max)}); arbiter timeout {span(waits['arbiter_timeout'])} "
+        f"({span(a_min)} to {span(a_max)}) — nobody can change them"
     )
     if not chain.is_embedded:
         err_console().print(f"recorded in {deployments.deployments_file()}")

@@ -29,6 +29,7 @@ from .options import (
     open_client,
     out,
     parse_amount,
+    parse_duration,
     parse_time,
     print_json,
     rpc_option,
@@ -43,7 +44,6 @@ from .terms import (
     carriers_for,
     check_roles,
     legs_table,
-    parse_duration,
     party_address,
     propose_route,
 )

@@ -240,6 +240,31 @@ def parse_time(text: str | None, now: int) -> int:
     return int(parsed.timestamp())
 
 
+_UNITS = {"w": 7 * 86_400, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
+
+
+def parse_duration(text: str, what: str = "duration") -> int:
+    """'7d', '12h', '30m', '90s', '1d12h', '2w' or plain seconds -> seconds (positive)."""
+    value = str(text).strip().lower()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    total, number = 0, ""
+    for ch in value:
+        if ch.isdigit():
+            number += ch
+        elif ch in _UNITS and number:
+            total, number = total + int(number) * _UNITS[ch], ""
+        else:
+            break
+    else:
+        if not number and total > 0:
+            return total
+    raise InputError(
+        f"{what} '{text}' is not a duration like 7d, 12h, 30m, 1d12h or 3600 (seconds); "
+        "give one of those"
+    )
+
+
 def when(ts: int | None) -> str:
     if not ts:
         return "-"

@@ -26,7 +26,6 @@ __all__ = [
     "check_roles",
     "propose_route",
     "legs_table",
-    "parse_duration",
 ]
 
 DEV_CARRIERS = ("carrier1", "carrier2", "carrier3")
@@ -83,17 +82,6 @@ def check_roles(book: AddressBook, roles: dict[str, str | None], carriers: Seque
             )
     if named.get("buyer") and named.get("seller") and same_address(named["buyer"], named["seller"]):
         raise InputError(f"the buyer and the seller are the same address {named['buyer']}")
-
-
-def parse_duration(text: str, what: str) -> int:
-    """'7d', '12h', '30m' or seconds -> seconds (positive)."""
-    value = str(text).strip().lower()
-    scale = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
-    unit = scale.get(value[-1:])
-    digits = value[:-1] if unit else value
-    if not digits.isdigit() or int(digits) == 0:
-        raise InputError(f"{what} '{text}' is not a duration like 7d, 12h or 3600")
-    return int(digits) * (unit or 1)
 
 
 def carriers_for(

@@ -27,8 +27,6 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from routing.encode import route_json
-
 from ..errors import InputError, read_json
 from ..history import attestations
 from ..model import (
@@ -114,7 +112,7 @@ def _assemble(tl: Tradelane, shipment_id: int) -> dict:
         "opened": onchain.opened(tl, shipment_id),
         "route_hash": routes[-1].route_hash if routes else "0x" + "00" * 32,
         "network_hash": routes[-1].network_hash if routes else "0x" + "00" * 32,
-        "routes": [route_json(r) for r in routes],
+        "routes": [r.to_json() for r in routes],
         "items": {
             "root": "0x" + view["itemsRoot"].hex(),
             "list": [i.identity_json() for i in known],
