@@ -17,7 +17,6 @@ from .money import Terms, amount_text
 __all__ = ["ROLES", "Action", "actions_for"]
 
 ROLES = ("buyer", "seller", "carrier", "arbiter")
-ETH = "0x" + "00" * 20
 CODE_WORDS = {"DEPA": "departure", "ARRI": "arrival", "DROP": "delivery"}
 
 
@@ -73,45 +72,71 @@ def _cmd(name: str, sid: int | str, role: str, extra: str = "") -> str:
     return " ".join(p for p in ("tradelane", name, str(sid), extra, who) if p)
 
 
-def actions_for(s: ShipmentStatus, role: str, terms: Terms) -> tuple[Action, ...]:
-    """What `role` (buyer, seller, carrier, arbiter) can do now, or soon, on shipment `s`."""
+@dataclass(frozen=True)
+class _Facts:
+    """What every rule below reads: the shipment, its terms, and the dates derived from them."""
 
-    def money(amount: int) -> str:
-        return amount_text(amount, s.token_decimals, s.token_symbol)
+    s: ShipmentStatus
+    terms: Terms
 
-    sid, now, held = s.shipment_id, s.now, money(s.held)
-    active = s.state in (State.OPEN, State.ROUTED)
-    out: list[Action] = []
+    def money(self, amount: int) -> str:
+        return amount_text(amount, self.s.token_decimals, self.s.token_symbol)
 
-    def add(key, title, effect, who, sender, opens, closes, why, command, function, args):
-        out.append(
-            Action(
-                key, title, effect, who, sender, opens, closes, why, command, function, args, now
-            )
+    @property
+    def held(self) -> str:
+        return self.money(self.s.held)
+
+    @property
+    def active(self) -> bool:
+        return self.s.state in (State.OPEN, State.ROUTED)
+
+    @property
+    def grace_end(self) -> int | None:
+        s = self.s
+        return s.delivered_at + self.terms.grace_period if s.delivered_at else None
+
+    @property
+    def decide_by(self) -> int | None:
+        s = self.s
+        return s.disputed_at + self.terms.arbiter_timeout if s.disputed_at else None
+
+    def act(self, key, title, effect, who, sender, opens, closes, why, command, function, args):
+        return Action(
+            key, title, effect, who, sender, opens, closes, why, command, function, args, self.s.now
         )
 
-    grace_end = s.delivered_at + terms.grace_period if s.delivered_at else None
-    decide_by = s.disputed_at + terms.arbiter_timeout if s.disputed_at else None
-    if role == "buyer":
-        if s.state in (State.ROUTED, State.DELIVERED):
-            add(
+
+def actions_for(s: ShipmentStatus, role: str, terms: Terms) -> tuple[Action, ...]:
+    """What `role` (buyer, seller, carrier, arbiter) can do now, or soon, on shipment `s`."""
+    f = _Facts(s, terms)
+    own = _ROLE_ACTIONS[role](f) if role in _ROLE_ACTIONS else []
+    return tuple(own + _anyone_actions(f) + _withdraw_actions(f, role))
+
+
+def _buyer_actions(f: _Facts) -> list[Action]:
+    s, sid, out = f.s, f.s.shipment_id, []
+    if s.state in (State.ROUTED, State.DELIVERED):
+        out.append(
+            f.act(
                 "confirm",
                 "Confirm delivery",
-                f"Releases the {held} still held to the seller now.",
+                f"Releases the {f.held} still held to the seller now.",
                 "buyer",
                 s.buyer,
                 None,
-                grace_end,
+                f.grace_end,
                 "after that the payment is released anyway",
                 _cmd("confirm", sid, "buyer"),
                 "confirmDelivery",
                 (sid,),
             )
-        if active:
-            add(
+        )
+    if f.active:
+        out.append(
+            f.act(
                 "refund",
                 "Take your payment back",
-                f"Returns the {held} held to you, because the goods missed the deadline.",
+                f"Returns the {f.held} held to you, because the goods missed the deadline.",
                 "buyer",
                 s.buyer,
                 s.deadline + 1,
@@ -121,113 +146,167 @@ def actions_for(s: ShipmentStatus, role: str, terms: Terms) -> tuple[Action, ...
                 "refund",
                 (sid,),
             )
-    if role in ("buyer", "seller") and (active or s.state == State.DELIVERED):
-        add(
+        )
+    return out + _dispute_action(f, "buyer")
+
+
+def _seller_actions(f: _Facts) -> list[Action]:
+    s, sid = f.s, f.s.shipment_id
+    if not (f.active or s.state == State.DELIVERED):
+        return []
+    cancel = f.act(
+        "cancel",
+        "Cancel the shipment",
+        f"Returns the {f.held} held to the buyer.",
+        "seller",
+        s.seller,
+        None,
+        None,
+        "",
+        _cmd("cancel", sid, "seller"),
+        "cancel",
+        (sid,),
+    )
+    return [*_dispute_action(f, "seller"), cancel]
+
+
+def _dispute_action(f: _Facts, role: str) -> list[Action]:
+    """Buyer or seller: freeze the payment for the arbiter, while the shipment is live."""
+    s, sid = f.s, f.s.shipment_id
+    if not (f.active or s.state == State.DELIVERED):
+        return []
+    return [
+        f.act(
             "dispute",
             "Open a dispute",
-            f"Freezes the {held} held; the arbiter then decides who gets it.",
+            f"Freezes the {f.held} held; the arbiter then decides who gets it.",
             role,
             s.buyer if role == "buyer" else s.seller,
             None,
-            grace_end if s.state == State.DELIVERED else None,
+            f.grace_end if s.state == State.DELIVERED else None,
             "the payment is released to the seller then",
             _cmd("dispute", sid, role),
             "openDispute",
             (sid,),
         )
-    if role == "seller" and (active or s.state == State.DELIVERED):
-        add(
-            "cancel",
-            "Cancel the shipment",
-            f"Returns the {held} held to the buyer.",
-            "seller",
-            s.seller,
-            None,
-            None,
-            "",
-            _cmd("cancel", sid, "seller"),
-            "cancel",
-            (sid,),
-        )
-    if role == "carrier" and s.state == State.ROUTED and s.legs:
-        leg, code = _next_milestone(s)
-        carrier = s.legs[leg].carrier
-        add(
+    ]
+
+
+def _carrier_actions(f: _Facts) -> list[Action]:
+    s = f.s
+    if s.state != State.ROUTED or not s.legs:
+        return []
+    leg, code = _next_milestone(s)
+    return [
+        f.act(
             "milestone",
             f"Report the {CODE_WORDS[code]} of leg {leg + 1}",
             "Records it on chain, signed by the leg's carrier; any tranche due on it is released.",
             "carrier",
-            carrier,
+            s.legs[leg].carrier,
             None,
             s.next_expected_due,
             "expected by then",
-            f"tradelane milestone {sid} {code} --leg {leg} --account KEYSTORE.json",
+            f"tradelane milestone {s.shipment_id} {code} --leg {leg} --account KEYSTORE.json",
             "recordMilestone",
             (),
         )
-    if role == "arbiter" and s.state == State.DISPUTED:
-        add(
+    ]
+
+
+def _arbiter_actions(f: _Facts) -> list[Action]:
+    s, sid = f.s, f.s.shipment_id
+    if s.state != State.DISPUTED:
+        return []
+    return [
+        f.act(
             "resolve",
             "Decide the dispute",
-            f"Splits the {held} held between buyer and seller.",
+            f"Splits the {f.held} held between buyer and seller.",
             "arbiter",
             s.arbiter,
             None,
-            decide_by,
+            f.decide_by,
             "after that anyone can settle it by the default rule",
             _cmd("resolve", sid, "arbiter", "--to-buyer 40%"),
             "resolveDispute",
             (sid,),
         )
-    if s.state == State.DELIVERED and grace_end:
-        add(
-            "finalize",
-            "Release the payment",
-            f"Pays the {held} held to the seller, now the grace period is over.",
-            "anyone",
-            None,
-            grace_end,
-            None,
-            "",
-            _cmd("finalize", sid, "anyone"),
-            "finalize",
-            (sid,),
+    ]
+
+
+_ROLE_ACTIONS = {
+    "buyer": _buyer_actions,
+    "seller": _seller_actions,
+    "carrier": _carrier_actions,
+    "arbiter": _arbiter_actions,
+}
+
+
+def _anyone_actions(f: _Facts) -> list[Action]:
+    """Permissionless calls that end a wait: release after the grace period, default settle."""
+    s, sid, out = f.s, f.s.shipment_id, []
+    if s.state == State.DELIVERED and f.grace_end:
+        out.append(
+            f.act(
+                "finalize",
+                "Release the payment",
+                f"Pays the {f.held} held to the seller, now the grace period is over.",
+                "anyone",
+                None,
+                f.grace_end,
+                None,
+                "",
+                _cmd("finalize", sid, "anyone"),
+                "finalize",
+                (sid,),
+            )
         )
-    if s.state == State.DISPUTED and decide_by:
+    if s.state == State.DISPUTED and f.decide_by:
         default = "the seller" if s.delivered_at else "the buyer"
-        add(
-            "settle",
-            "Settle the dispute by the default rule",
-            f"If the arbiter has not decided by then, the {held} held goes to {default}.",
-            "anyone",
-            None,
-            decide_by,
-            None,
-            "",
-            _cmd("settle", sid, "anyone"),
-            "settleDispute",
-            (sid,),
+        out.append(
+            f.act(
+                "settle",
+                "Settle the dispute by the default rule",
+                f"If the arbiter has not decided by then, the {f.held} held goes to {default}.",
+                "anyone",
+                None,
+                f.decide_by,
+                None,
+                "",
+                _cmd("settle", sid, "anyone"),
+                "settleDispute",
+                (sid,),
+            )
         )
+    return out
+
+
+def _withdraw_actions(f: _Facts, role: str) -> list[Action]:
+    """Buyer or seller: take out a credit the contract holds for them."""
+    s, terms = f.s, f.terms
     credit = {
         "buyer": terms.buyer_credit if s.refunded else 0,
         "seller": terms.payee_credit if s.released else 0,
     }.get(role, 0)
-    if credit:
-        payee = s.buyer if role == "buyer" else (s.receiver if _set(s.receiver) else s.seller)
-        add(
+    if not credit:
+        return []
+    payee = s.buyer if role == "buyer" else (s.receiver if _set(s.receiver) else s.seller)
+    return [
+        f.act(
             "withdraw",
             "Withdraw your credit",
-            f"Sends the {money(credit)} credited to you out of the contract to your account.",
+            f"Sends the {f.money(credit)} credited to you out of the contract to your account.",
             role,
             payee,
             None,
             None,
             "",
-            _cmd("withdraw", sid, role),
+            _cmd("withdraw", s.shipment_id, role),
             "withdraw",
             (s.token, payee),
         )
-    return tuple(out)
+    ]
 
 
 def _next_milestone(s: ShipmentStatus) -> tuple[int, str]:

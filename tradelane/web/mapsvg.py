@@ -5,22 +5,23 @@ of the middle latitude), Natural Earth land and coastlines (`land`), sea legs al
 searoute's marine network, legs coloured *and* dashed by mode (so colour is not the only
 cue), ports, chokepoints ("passages") and the place of the last actual event — never a
 position guessed from the clock. No tiles, no fonts, no scripts; zoom and pan are map.js.
+The geometry (projection, projected lines, label placement) is in `maplayout`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from ..model import LegView
 from .geo import PASSAGE_POINTS, PortBook, sea_path
 from .land import land_path
+from .maplayout import WIDTH, Labels, Projection, arc, needs_shift, path_d, polyline
 
 __all__ = ["MODE_STYLE", "RouteMap", "draw_route"]
 
-WIDTH = 800
 #: mode -> (colour, dash pattern); the legend on the page uses the same table.
 MODE_STYLE: dict[str, tuple[str, str]] = {
     "sea": ("#0b5fa5", ""),
@@ -50,71 +51,7 @@ class RouteMap:
     description: str  # the same content in words (also the SVG's <desc>)
 
 
-class _Projection:
-    def __init__(self, points: Sequence[tuple[float, float]], shift: bool):
-        self.shift = shift
-        lons = [self.lon(lon) for _, lon in points]
-        lats = [lat for lat, _ in points]
-        lon0, lon1 = min(lons), max(lons)
-        lat0, lat1 = min(lats), max(lats)
-        # Pad, and keep short routes from filling the map edge to edge.
-        dlon = max(lon1 - lon0, 8.0)
-        dlat = max(lat1 - lat0, 5.0)
-        cx, cy = (lon0 + lon1) / 2, (lat0 + lat1) / 2
-        dlon, dlat = dlon * 1.25, dlat * 1.3
-        kx = math.cos(math.radians(max(min(cy, 70.0), -70.0)))
-        height = WIDTH * dlat / (dlon * kx)
-        lo, hi = WIDTH * 0.45, WIDTH * 0.72
-        if height < lo:
-            height = lo
-            dlat = height * dlon * kx / WIDTH
-        elif height > hi:
-            height = hi
-            dlon = WIDTH * dlat / (height * kx)
-        self.height = round(height)
-        self.lon0, self.lon1 = cx - dlon / 2, cx + dlon / 2
-        self.lat0, self.lat1 = cy - dlat / 2, cy + dlat / 2
-
-    def lon(self, lon: float) -> float:
-        return lon + 360 if self.shift and lon < 0 else lon
-
-    def xy(self, lat: float, lon: float) -> tuple[float, float]:
-        return self.xy_plain(lat, self.lon(lon))
-
-    def xy_plain(self, lat: float, lon: float) -> tuple[float, float]:
-        """Like `xy` for a longitude already in the map's (possibly shifted) range."""
-        x = (lon - self.lon0) / (self.lon1 - self.lon0) * WIDTH
-        y = (self.lat1 - lat) / (self.lat1 - self.lat0) * self.height
-        return round(x, 1), round(y, 1)
-
-    def inside(self, x: float, y: float, margin: float = 40) -> bool:
-        return -margin <= x <= WIDTH + margin and -margin <= y <= self.height + margin
-
-
-def _needs_shift(lons: Sequence[float]) -> bool:
-    """True when the route is narrower seen across the antimeridian (e.g. a Pacific crossing)."""
-    plain = max(lons) - min(lons)
-    shifted = [lon + 360 if lon < 0 else lon for lon in lons]
-    return max(shifted) - min(shifted) < plain
-
-
-def _polyline(proj: _Projection, lonlats: Sequence[tuple[float, float]]) -> list[list]:
-    """Projected runs of a (lon, lat) line, split where it jumps across the map."""
-    runs: list[list[tuple[float, float]]] = [[]]
-    last_lon = None
-    for lon, lat in lonlats:
-        if last_lon is not None and abs(proj.lon(lon) - proj.lon(last_lon)) > 180:
-            runs.append([])
-        runs[-1].append(proj.xy(lat, lon))
-        last_lon = lon
-    return [run for run in runs if len(run) > 1]
-
-
-def _d(run: Sequence[tuple[float, float]]) -> str:
-    return "M" + " L".join(f"{x:g} {y:g}" for x, y in run)
-
-
-def _land(proj: _Projection) -> str:
+def _land(proj: Projection) -> str:
     d = land_path(proj)
     if not d:
         return ""
@@ -124,7 +61,7 @@ def _land(proj: _Projection) -> str:
     )
 
 
-def _graticule(proj: _Projection) -> str:
+def _graticule(proj: Projection) -> str:
     span = proj.lon1 - proj.lon0
     step = next((s for s in (1, 2, 5, 10, 15, 20, 30) if span / s <= 8), 45)
     lines = []
@@ -143,96 +80,6 @@ def _graticule(proj: _Projection) -> str:
         f'<path class="graticule" d="{" ".join(lines)}" fill="none" '
         'stroke="#d5e2ee" stroke-width="1"/>'
     )
-
-
-def _arc(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[float, float]]:
-    """A gentle curve from a to b (projected), for air legs."""
-    (x0, y0), (x1, y1) = a, b
-    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-    dx, dy = x1 - x0, y1 - y0
-    bulge = 0.18
-    cx, cy = mx + dy * bulge, my - dx * bulge
-    if cy > my:  # always bow upwards, like a flight path
-        cx, cy = mx - dy * bulge, my + dx * bulge
-    pts = []
-    for i in range(17):
-        t = i / 16
-        pts.append(
-            (
-                round((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1, 1),
-                round((1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1, 1),
-            )
-        )
-    return pts
-
-
-def _label_box(
-    x: float, y: float, text: str, where: str, char: float
-) -> tuple[float, float, float, float, str]:
-    w, h = char * len(text) + 6, 16
-    if where == "right":
-        return x + 9, y - h / 2, w, h, "start"
-    if where == "left":
-        return x - 9 - w, y - h / 2, w, h, "end"
-    if where == "above":
-        return x - w / 2, y - 10 - h, w, h, "middle"
-    return x - w / 2, y + 10, w, h, "middle"
-
-
-def _overlaps(box, boxes) -> bool:
-    x, y, w, h = box[:4]
-    return any(
-        x < bx + bw and bx < x + w and y < by + bh and by < y + h for bx, by, bw, bh in boxes
-    )
-
-
-class _Labels:
-    """Greedy label placement: beside a marker, clear of other labels and markers, and of
-    the route lines where there is a choice."""
-
-    def __init__(self, height: float):
-        self.height = height
-        self.taken: list[tuple[float, float, float, float]] = []
-        self.soft: list[tuple[float, float, float, float]] = []
-
-    def block(self, x: float, y: float, r: float = 8) -> None:
-        self.taken.append((x - r, y - r, 2 * r, 2 * r))
-
-    def line(self, run: Sequence[tuple[float, float]]) -> None:
-        for (x0, y0), (x1, y1) in zip(run, run[1:], strict=False):
-            steps = max(1, int(math.dist((x0, y0), (x1, y1)) // 8))
-            for i in range(steps + 1):
-                t = i / steps
-                self.soft.append((x0 + (x1 - x0) * t - 3, y0 + (y1 - y0) * t - 3, 6, 6))
-
-    def place(self, x: float, y: float, text: str, char: float) -> tuple[float, float, str]:
-        order = ["right", "left", "above", "below"]
-        if x > WIDTH * 0.7:
-            order = ["left", "right", "above", "below"]
-        choice = None
-        for where in order:
-            box = _label_box(x, y, text, where, char)
-            bx, by, bw, bh, _ = box
-            if bx < 2 or bx + bw > WIDTH - 2 or by < 2 or by + bh > self.height - 2:
-                continue
-            if _overlaps(box, self.taken):
-                continue
-            if not _overlaps(box, self.soft):
-                choice = box
-                break
-            choice = choice or box
-        if choice is None:
-            choice = self._clamped(x, y, text, order[0], char)
-        bx, by, bw, bh, anchor = choice
-        self.taken.append((bx, by, bw, bh))
-        tx = {"start": bx + 3, "end": bx + bw - 3, "middle": bx + bw / 2}[anchor]
-        return round(tx, 1), round(by + 12, 1), anchor
-
-    def _clamped(self, x, y, text, where, char):
-        bx, by, bw, bh, anchor = _label_box(x, y, text, where, char)
-        bx += max(2 - bx, 0) - max(bx + bw - (WIDTH - 2), 0)
-        by += max(2 - by, 0) - max(by + bh - (self.height - 2), 0)
-        return bx, by, bw, bh, anchor
 
 
 def _leg_state(leg: LegView) -> str:
@@ -256,26 +103,44 @@ def draw_route(
     `last_seen` is (UN/LOCODE, words) of the last *actual* event: the map rings that place
     and says so, and never invents a position between ports from the clock.
     """
-    from routing.passages import passages_from_mask
-
     known = [leg for leg in legs if leg.origin in book and leg.destination in book]
     missing = sorted({c for leg in legs for c in (leg.origin, leg.destination) if c not in book})
     words = _describe(legs, book, missing)
     if last_seen:
         words += f" {last_seen[1]}."
     if not known:
-        svg = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} 120" role="img" '
-            f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" class="route-map">'
-            f'<title id="{id_prefix}-title">{escape(title)}</title>'
-            f'<desc id="{id_prefix}-desc">{escape(words)}</desc>'
-            f'<rect width="{WIDTH}" height="120" fill="#eef4f9"/>'
-            f'<text x="{WIDTH / 2}" y="66" text-anchor="middle" font-size="16" fill="#33414f">'
-            f"{'No route committed yet' if not legs else 'Port coordinates unknown'}</text></svg>"
-        )
-        return RouteMap(svg, words)
+        return RouteMap(_empty_svg(legs, title, words, id_prefix), words)
 
-    # Geometry in (lon, lat), before projection.
+    geoms, passages = _geometry(known, book)
+    points = [(lat, lon) for g in geoms for lon, lat in g] + list(passages.values())
+    proj = Projection(points, needs_shift([lon for _, lon in points]))
+    out = _background(proj, title, words, id_prefix)
+    runs_by_leg = [_leg_runs(proj, leg, geom) for leg, geom in zip(known, geoms, strict=True)]
+    out += [_leg_svg(leg, runs) for leg, runs in zip(known, runs_by_leg, strict=True)]
+    out += _markers(proj, known, book, passages, runs_by_leg, last_seen)
+    out.append("</svg>")
+    return RouteMap("".join(out), words)
+
+
+def _empty_svg(legs: Sequence[LegView], title: str, words: str, id_prefix: str) -> str:
+    """A short panel in place of the map: nothing committed, or no coordinates to draw."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} 120" role="img" '
+        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" class="route-map">'
+        f'<title id="{id_prefix}-title">{escape(title)}</title>'
+        f'<desc id="{id_prefix}-desc">{escape(words)}</desc>'
+        f'<rect width="{WIDTH}" height="120" fill="#eef4f9"/>'
+        f'<text x="{WIDTH / 2}" y="66" text-anchor="middle" font-size="16" fill="#33414f">'
+        f"{'No route committed yet' if not legs else 'Port coordinates unknown'}</text></svg>"
+    )
+
+
+def _geometry(
+    known: Sequence[LegView], book: PortBook
+) -> tuple[list[list[tuple[float, float]]], dict[str, tuple[float, float]]]:
+    """Each leg's line in (lon, lat), before projection, and the passages (lat, lon) it uses."""
+    from routing.passages import passages_from_mask
+
     geoms: list[list[tuple[float, float]]] = []
     passages: dict[str, tuple[float, float]] = {}
     for leg in known:
@@ -287,11 +152,13 @@ def draw_route(
         for name in passages_from_mask(leg.passages):
             if name in PASSAGE_POINTS:
                 passages[name] = PASSAGE_POINTS[name]
-    points = [(lat, lon) for g in geoms for lon, lat in g] + list(passages.values())
-    proj = _Projection(points, _needs_shift([lon for _, lon in points]))
-    h = proj.height
+    return geoms, passages
 
-    out = [
+
+def _background(proj: Projection, title: str, words: str, id_prefix: str) -> list[str]:
+    """The <svg> opening, its title and description, the sea, graticule and land."""
+    h = proj.height
+    return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {h}" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" class="route-map" '
         'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">',
@@ -302,27 +169,43 @@ def draw_route(
         _land(proj),
     ]
 
-    runs_by_leg: list[list[list[tuple[float, float]]]] = []
-    for leg, geom in zip(known, geoms, strict=True):
-        runs = _polyline(proj, geom)
-        if leg.mode == "air" and len(runs) == 1 and len(runs[0]) == 2:
-            runs = [_arc(runs[0][0], runs[0][1])]
-        runs_by_leg.append(runs)
-        colour, dash = MODE_STYLE.get(leg.mode, ("#333", ""))
-        state = _leg_state(leg)
-        opacity = "1" if state != "planned" else "0.55"
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        d = " ".join(_d(r) for r in runs)
-        out.append(
-            f'<g class="leg leg-{escape(leg.mode)} leg-{state}" data-leg="{leg.index}" '
-            f'opacity="{opacity}"><title>Leg {leg.index + 1}: {escape(leg.origin)} to '
-            f"{escape(leg.destination)} by {escape(leg.mode)} ({state})</title>"
-            f'<path d="{d}" fill="none" stroke="#fff" stroke-width="7" stroke-linecap="round" '
-            'stroke-linejoin="round"/>'
-            f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="3.5"{dash_attr} '
-            'stroke-linecap="round" stroke-linejoin="round"/></g>'
-        )
 
+def _leg_runs(
+    proj: Projection, leg: LegView, geom: Sequence[tuple[float, float]]
+) -> list[list[tuple[float, float]]]:
+    """A leg's projected runs; a straight air leg becomes a gentle arc."""
+    runs = polyline(proj, geom)
+    if leg.mode == "air" and len(runs) == 1 and len(runs[0]) == 2:
+        runs = [arc(runs[0][0], runs[0][1])]
+    return runs
+
+
+def _leg_svg(leg: LegView, runs: Iterable[Sequence[tuple[float, float]]]) -> str:
+    colour, dash = MODE_STYLE.get(leg.mode, ("#333", ""))
+    state = _leg_state(leg)
+    opacity = "1" if state != "planned" else "0.55"
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    d = " ".join(path_d(r) for r in runs)
+    return (
+        f'<g class="leg leg-{escape(leg.mode)} leg-{state}" data-leg="{leg.index}" '
+        f'opacity="{opacity}"><title>Leg {leg.index + 1}: {escape(leg.origin)} to '
+        f"{escape(leg.destination)} by {escape(leg.mode)} ({state})</title>"
+        f'<path d="{d}" fill="none" stroke="#fff" stroke-width="7" stroke-linecap="round" '
+        'stroke-linejoin="round"/>'
+        f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="3.5"{dash_attr} '
+        'stroke-linecap="round" stroke-linejoin="round"/></g>'
+    )
+
+
+def _markers(
+    proj: Projection,
+    known: Sequence[LegView],
+    book: PortBook,
+    passages: dict[str, tuple[float, float]],
+    runs_by_leg: Sequence[Sequence[Sequence[tuple[float, float]]]],
+    last_seen: tuple[str, str] | None,
+) -> list[str]:
+    """Passages, ports and the last-seen ring, with labels clear of markers and lines."""
     seen: dict[str, tuple[float, float]] = {}
     for leg in known:
         for code in (leg.origin, leg.destination):
@@ -335,7 +218,7 @@ def draw_route(
         if t
     }
     passage_xy = {name: proj.xy(lat, lon) for name, (lat, lon) in passages.items()}
-    labels = _Labels(h)
+    labels = Labels(proj.height)
     for x, y in [*seen.values(), *passage_xy.values()]:
         labels.block(x, y)
     for runs in runs_by_leg:
@@ -346,32 +229,9 @@ def draw_route(
         name = book.name(code) or code
         text = f"{name} ({code})" if len(name) <= 18 else code
         port_labels[code] = (text, *labels.place(x, y, text, 8.2))
-
-    for name, (x, y) in passage_xy.items():
-        label = PASSAGE_LABELS.get(name, name)
-        tx, ty, anchor = labels.place(x, y, label, 6.9)
-        out.append(
-            f'<g class="passage"><title>Passage: {escape(label)}</title>'
-            f'<rect x="{x - 5:g}" y="{y - 5:g}" width="10" height="10" '
-            f'transform="rotate(45 {x:g} {y:g})" fill="#fff" stroke="#4a5561" stroke-width="1.5"/>'
-            f'<text x="{tx:g}" y="{ty:g}" text-anchor="{anchor}" font-size="12" '
-            'font-style="italic" fill="#3d4853" stroke="#fff" stroke-width="3" '
-            f'paint-order="stroke">{escape(label)}</text></g>'
-        )
-
+    out = [_passage_svg(name, x, y, labels) for name, (x, y) in passage_xy.items()]
     for code, (x, y) in seen.items():
-        fill = "#1b2733" if code in reached else "#fff"
-        name = book.name(code) or code
-        text, tx, ty, anchor = port_labels[code]
-        out.append(
-            f'<g class="port" data-locode="{escape(code)}"><title>{escape(name)} ({escape(code)})'
-            f"{', reached' if code in reached else ''}</title>"
-            f'<circle cx="{x:g}" cy="{y:g}" r="6" fill="{fill}" stroke="#1b2733" stroke-width="2"/>'
-            f'<text x="{tx:g}" y="{ty:g}" text-anchor="{anchor}" font-size="13" '
-            'font-weight="600" fill="#1b2733" stroke="#fff" stroke-width="3.5" '
-            f'paint-order="stroke">{escape(text)}</text></g>'
-        )
-
+        out.append(_port_svg(code, x, y, book.name(code) or code, code in reached, port_labels))
     if last_seen and last_seen[0] in seen:
         x, y = seen[last_seen[0]]
         out.append(
@@ -380,8 +240,35 @@ def draw_route(
             f'<circle cx="{x:g}" cy="{y:g}" r="12" fill="none" stroke="#d9480f" '
             'stroke-width="3"/></g>'
         )
-    out.append("</svg>")
-    return RouteMap("".join(out), words)
+    return out
+
+
+def _passage_svg(name: str, x: float, y: float, labels: Labels) -> str:
+    label = PASSAGE_LABELS.get(name, name)
+    tx, ty, anchor = labels.place(x, y, label, 6.9)
+    return (
+        f'<g class="passage"><title>Passage: {escape(label)}</title>'
+        f'<rect x="{x - 5:g}" y="{y - 5:g}" width="10" height="10" '
+        f'transform="rotate(45 {x:g} {y:g})" fill="#fff" stroke="#4a5561" stroke-width="1.5"/>'
+        f'<text x="{tx:g}" y="{ty:g}" text-anchor="{anchor}" font-size="12" '
+        'font-style="italic" fill="#3d4853" stroke="#fff" stroke-width="3" '
+        f'paint-order="stroke">{escape(label)}</text></g>'
+    )
+
+
+def _port_svg(
+    code: str, x: float, y: float, name: str, reached: bool, port_labels: dict[str, tuple]
+) -> str:
+    fill = "#1b2733" if reached else "#fff"
+    text, tx, ty, anchor = port_labels[code]
+    return (
+        f'<g class="port" data-locode="{escape(code)}"><title>{escape(name)} ({escape(code)})'
+        f"{', reached' if reached else ''}</title>"
+        f'<circle cx="{x:g}" cy="{y:g}" r="6" fill="{fill}" stroke="#1b2733" stroke-width="2"/>'
+        f'<text x="{tx:g}" y="{ty:g}" text-anchor="{anchor}" font-size="13" '
+        'font-weight="600" fill="#1b2733" stroke="#fff" stroke-width="3.5" '
+        f'paint-order="stroke">{escape(text)}</text></g>'
+    )
 
 
 def _describe(legs: Sequence[LegView], book: PortBook, missing: Sequence[str]) -> str:

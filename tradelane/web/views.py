@@ -163,33 +163,10 @@ def _expected_delivery(s: ShipmentStatus) -> tuple[int, str]:
 
 
 def delivery(s: ShipmentStatus, chance: Chance | None) -> Delivery:
-    dest = s.destination
     if s.delivered_at:
-        margin = s.deadline - s.delivered_at
-        risk_text = (
-            f"{span_text(margin)} before the deadline"
-            if margin >= 0
-            else f"{span_text(margin)} after the deadline"
-        )
-        return Delivery(
-            "Delivered",
-            s.delivered_at,
-            stamp(s.delivered_at, dest),
-            "",
-            "delivered",
-            risk_text,
-            "",
-        )
+        return _delivered(s)
     if s.state.final or s.state == State.DISPUTED:
-        why = {
-            State.DISPUTED: "the goods are not delivered yet; payments are frozen while the "
-            "dispute is open",
-            State.REFUNDED: "the payment went back to the buyer",
-            State.RESOLVED: "the dispute was settled before delivery",
-            State.COMPLETED: "the payment was released",
-        }.get(s.state, s.state.label)
-        word = "Not delivered" if s.state.final else "Delivery on hold"
-        return Delivery(word, None, "—", "", "closed", why, "")
+        return _closed(s)
     if not s.legs:
         return Delivery(
             "No delivery date yet",
@@ -201,6 +178,44 @@ def delivery(s: ShipmentStatus, chance: Chance | None) -> Delivery:
             "",
         )
     when, basis = _expected_delivery(s)
+    band, odds = _band_and_odds(basis, chance)
+    risk, text = _risk(s, when, chance)
+    return Delivery("Expected delivery", when, stamp(when, s.destination), band, risk, text, odds)
+
+
+def _delivered(s: ShipmentStatus) -> Delivery:
+    margin = s.deadline - s.delivered_at
+    risk_text = (
+        f"{span_text(margin)} before the deadline"
+        if margin >= 0
+        else f"{span_text(margin)} after the deadline"
+    )
+    return Delivery(
+        "Delivered",
+        s.delivered_at,
+        stamp(s.delivered_at, s.destination),
+        "",
+        "delivered",
+        risk_text,
+        "",
+    )
+
+
+def _closed(s: ShipmentStatus) -> Delivery:
+    """Ended (or frozen by a dispute) before delivery: say why there is no date."""
+    why = {
+        State.DISPUTED: "the goods are not delivered yet; payments are frozen while the "
+        "dispute is open",
+        State.REFUNDED: "the payment went back to the buyer",
+        State.RESOLVED: "the dispute was settled before delivery",
+        State.COMPLETED: "the payment was released",
+    }.get(s.state, s.state.label)
+    word = "Not delivered" if s.state.final else "Delivery on hold"
+    return Delivery(word, None, "—", "", "closed", why, "")
+
+
+def _band_and_odds(basis: str, chance: Chance | None) -> tuple[str, str]:
+    """The likely delivery band (lane analytics' when known) and the odds, in words."""
     band = f"Based on {basis}."
     odds = ""
     if chance is not None:
@@ -209,21 +224,25 @@ def delivery(s: ShipmentStatus, chance: Chance | None) -> Delivery:
             band = f"Likely between {utc_text(chance.early)} and {utc_text(chance.late)}."
         if chance.basis:
             odds += f" ({chance.basis})"
+    return band, odds
+
+
+def _risk(s: ShipmentStatus, when: int, chance: Chance | None) -> tuple[str, str]:
+    """(late | at-risk | on-track, why) for a shipment expected at `when`."""
     if s.now > s.deadline:
-        risk, text = "late", f"the deadline passed {span_text(s.now - s.deadline)} ago"
-    elif when > s.deadline:
-        risk, text = "late", f"expected {span_text(when - s.deadline)} after the deadline"
-    elif (
+        return "late", f"the deadline passed {span_text(s.now - s.deadline)} ago"
+    if when > s.deadline:
+        return "late", f"expected {span_text(when - s.deadline)} after the deadline"
+    if (
         s.deadline - when < 2 * 86_400
         or s.overdue
         or (chance is not None and chance.probability < 0.8)
     ):
-        risk, text = "at-risk", f"only {span_text(s.deadline - when)} before the deadline"
+        text = f"only {span_text(s.deadline - when)} before the deadline"
         if s.overdue:
             text = f"a milestone is overdue; {text}"
-    else:
-        risk, text = "on-track", f"{span_text(s.deadline - when)} before the deadline"
-    return Delivery("Expected delivery", when, stamp(when, dest), band, risk, text, odds)
+        return "at-risk", text
+    return "on-track", f"{span_text(s.deadline - when)} before the deadline"
 
 
 def _tranche_text(s: ShipmentStatus) -> tuple[str, ...]:
