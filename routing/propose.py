@@ -364,10 +364,10 @@ def _alternatives(network, q, start_h, deadline_h, first: Route, route_of) -> li
         weight = edge_weight(q.objective)
         best = sum(weight(adj[u][v][key]) for u, v, key in first_edges)
         routes: list[Route] = []
-        for bound in (best, None):  # bounded stretch first; unbounded if that is too few
+        for bound in (best, None):  # bounded stretch first; unbounded if under 3 routes
             vias = (route_of(edges) for edges in via_node_paths(network, q, bound))
             routes = pick_diverse(q.alternatives, first, lambda _seen: None, vias, network)
-            if len(routes) >= q.alternatives:
+            if len(routes) >= min(q.alternatives, 3):
                 break
         return routes
 
