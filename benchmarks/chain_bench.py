@@ -1,7 +1,8 @@
 """Status lookups at 100 and 10 000 shipments, and full lifecycles per second.
 
-A lifecycle is: open (ETH escrow), commit a 3-leg route, 6 milestones (DEPA + ARRI per
-leg, signed by each leg's carrier and relayed in one batch), release (buyer confirms).
+A lifecycle is: the seller's signed offer on a 3-leg route, the carriers' bookings, the buyer's
+acceptance (open + ETH escrow + route + bookings in one transaction), 6 milestones (DEPA + ARRI
+per leg, signed by each leg's carrier and relayed in one batch), release (buyer confirms).
 Embedded runs them one transaction at a time; on anvil each stage of many lifecycles
 goes out as one JSON-RPC batch of pre-signed transactions.
 """
@@ -12,10 +13,10 @@ import statistics
 import time
 
 from routing.encode import route_hash
-from tradelane import attest
+from tradelane import agreement, attest
 from tradelane.chain import Chain, connect
 from tradelane.client import DAY, Tradelane
-from tradelane.model import Classifier, Code, Milestone
+from tradelane.model import Classifier, Code, Milestone, Tranche
 from tradelane.node import Anvil
 
 __all__ = ["run"]
@@ -26,7 +27,7 @@ AMOUNT = 10**15
 
 
 class _Route:
-    """What Tradelane.commit_route takes: legs, their hash, the network hash."""
+    """What Tradelane.make_offer takes: legs, their hash, the network hash."""
 
     def __init__(self, chain: Chain, start: int):
         self.legs = []
@@ -41,28 +42,38 @@ class _Route:
         self.network_hash = bytes(32)
 
 
-def _order(chain: Chain, now: int) -> tuple:
-    return (
-        chain.address("seller"),
-        "0x" + "00" * 20,
-        AMOUNT,
-        b"DEDUI",
-        now + 60 * DAY,
-        chain.address("arbiter"),
-        bytes(32),
-        [(int(Code.DEPA), 0, 2000)],
-    )
+def accept_calls(
+    tl: Tradelane, route, n: int, *, booked: bool, deadline: int | None = None
+) -> list:
+    """`n` acceptOffer calls of distinct signed offers on `route` (with every booking if
+    `booked`), signed here in advance so that they can go out as one batch."""
+    now = tl.chain.now()
+    calls = []
+    for _ in range(n):
+        offer = tl.make_offer(
+            "seller",
+            route,
+            amount=AMOUNT,
+            deadline=deadline or now + 60 * DAY,
+            arbiter="arbiter",
+            tranches=[Tranche(Code.DEPA, 0, 2000)],
+            nonce=tl.count() + len(calls) + 1,
+        )
+        bookings = [tl.sign_booking(leg[3], offer, i) for i, leg in enumerate(route.legs)]
+        args, sig = agreement.offer_call_args(offer)
+        tuples = agreement.booking_tuples(bookings if booked else [], offer["digest"])
+        calls.append(tl.contract.functions.acceptOffer(args, sig, tuples))
+    return calls
 
 
 def _signed_milestones(tl: Tradelane, sid: int, now: int) -> list[tuple]:
     entries = []
-    seq = 0
     for leg, ((origin, destination), carrier) in enumerate(zip(PORTS, CARRIERS, strict=True)):
-        for code, where in ((Code.DEPA, origin), (Code.ARRI, destination)):
-            m = Milestone(sid, leg, code, Classifier.ACT, where, now - 600 + seq)
-            att = tl.sign(carrier, m, nonce=seq)
+        # the attestation nonce is the milestone's place on its leg: DEPA 0, ARRI 1
+        for nonce, (code, where) in enumerate(((Code.DEPA, origin), (Code.ARRI, destination))):
+            m = Milestone(sid, leg, code, Classifier.ACT, where, now)
+            att = tl.sign(carrier, m, nonce=nonce)
             entries.append(attest.to_entry(att, tl.chain.chain_id, tl.address))
-            seq += 1
     return entries
 
 
@@ -74,28 +85,21 @@ def _lifecycles(tl: Tradelane, n: int, *, pipelined: bool) -> float:
     started = time.perf_counter()
     if not pipelined:
         for _ in range(n):
-            sid = tl.open_shipment(
+            sid = tl.open_agreed_shipment(
                 "buyer",
                 seller="seller",
+                encoded=route,
                 amount=AMOUNT,
-                destination="DEDUI",
                 deadline=now + 60 * DAY,
                 arbiter="arbiter",
-                tranches=[],
             )
-            tl.commit_route("seller", sid, route)
             chain.send(fns.recordBatch(_signed_milestones(tl, sid, chain.now())), "relayer")
             tl.confirm("buyer", sid)
         return n / (time.perf_counter() - started)
     first = tl.count() + 1
     ids = range(first, first + n)
-    order = _order(chain, now)
-    chain.send_many([fns.openShipment(order) for _ in ids], "buyer", gas=400_000, value=AMOUNT)
-    chain.send_many(
-        [fns.commitRoute(i, route.legs, route.route_hash, route.network_hash) for i in ids],
-        "seller",
-        gas=600_000,
-    )
+    calls = accept_calls(tl, route, n, booked=True)
+    chain.send_many(calls, "buyer", gas=500_000, value=AMOUNT)
     stamp = chain.now()
     batches = [fns.recordBatch(_signed_milestones(tl, i, stamp)) for i in ids]
     chain.send_many(batches, "relayer", gas=900_000)
@@ -117,11 +121,11 @@ def _seed(tl: Tradelane, total: int) -> float:
     """Open shipments until the chain holds `total`; returns seconds taken."""
     missing = total - tl.count()
     started = time.perf_counter()
-    order = _order(tl.chain, tl.chain.now())
+    route = _Route(tl.chain, tl.chain.now() + DAY)
     while missing > 0:
         step = min(missing, 1000)
-        calls = [tl.contract.functions.openShipment(order) for _ in range(step)]
-        tl.chain.send_many(calls, "buyer", gas=400_000, value=AMOUNT)
+        calls = accept_calls(tl, route, step, booked=False)
+        tl.chain.send_many(calls, "buyer", gas=500_000, value=AMOUNT)
         missing -= step
     return time.perf_counter() - started
 

@@ -17,7 +17,8 @@ Counted:
 * ``wrong_reports`` — a finishing run whose report disagrees with the chain (ids, amounts,
   parties, state), or the effect missing after a successful run.
 
-``run(points=200)`` is the `make bench` section; tests/cli/test_faults.py runs a few points.
+``run(points=200)`` is the `make bench` section (runs until 200 kills landed); the test
+tests/cli/test_faults.py runs a few.
 """
 
 from __future__ import annotations
@@ -56,17 +57,15 @@ def route_of(tl: Tradelane, stops=("CNSHA", "SGSIN")):
 
 
 def routed(tl: Tradelane, amount: int = 10**16) -> int:
-    sid = tl.open_shipment(
+    return tl.open_agreed_shipment(
         "buyer",
         seller="seller",
+        encoded=route_of(tl),
         amount=amount,
-        destination="SGSIN",
         deadline=tl.chain.now() + 30 * DAY,
         arbiter="arbiter",
         token=ETH,
     )
-    tl.commit_route("seller", sid, route_of(tl))
-    return sid
 
 
 @dataclass
@@ -330,9 +329,12 @@ def run(
     home: Path | None = None,
     *,
     calibrate_each: bool = True,
+    min_scenarios: int = 0,
 ) -> dict:
-    """Spread `points` kill points over every scenario, half killing the command, half the node.
-    `calibrate_each=False` times one command and uses that for all (quicker, for the tests)."""
+    """Kill points over every scenario in turn, a round killing the command, the next the node,
+    until `points` kills landed.
+    `calibrate_each=False` times one command and uses that for all (quicker, for the tests);
+    `min_scenarios` runs at least that many scenarios."""
     scenarios = scenarios or SCENARIOS
     folder = Path(home or tempfile.mkdtemp(prefix="tradelane-faults-"))
     started = time.monotonic()
@@ -341,8 +343,10 @@ def run(
         h = Harness(folder, seed)
         h.calibrate_each = calibrate_each
         try:
-            for k in range(points):
+            k = 0  # until `points` kills landed (a command may end before its kill)
+            while (h.counts["kill_points"] < points or k < min_scenarios) and k < 3 * points:
                 h.point(scenarios[k % len(scenarios)], k, node=bool((k // len(scenarios)) % 2))
+                k += 1
         finally:
             h.close()
     return {

@@ -1,8 +1,9 @@
 """Gas of the Shipments contract, measured from receipts on the embedded chain.
 
-``run()`` returns ``{"gas": {...}, "gas_floor": {...}}`` (issue 8's keys plus extras). The floor
-is computed, not typed in: the EVM cost of the calldata the milestone call actually sends, plus
-the minimum state access a checked milestone needs (see docs/SPECIFICATION.md, "Storage and gas").
+``run()`` returns ``{"gas": {...}, "gas_floor": {...}}`` (issue 8's keys, issue 12's agreed
+shipment, and extras). The floors are computed, not typed in: the EVM cost of the calldata each
+call actually sends, plus the minimum state access and logs it needs (see docs/SPECIFICATION.md,
+"Storage and gas").
 """
 
 from __future__ import annotations
@@ -42,6 +43,66 @@ def batch_floor_per_item(data: bytes, n: int) -> int:
     return (21000 + calldata_gas(data) + 2100 + 2900 + (n - 1) * (100 + 100) + n * LOG3) // n
 
 
+AGREED_FLOOR_FORMULA = (
+    "21000 + calldata + 22100 per fresh storage word (progress, one word per leg, 4 words of "
+    "terms and money, the terms hash) + 5000 each for the shipment counter and the seller's "
+    "nonce word (cold, nonzero → nonzero) + 3000 ecrecover per signature (offer + one booking "
+    "per leg) + the logs it emits (375 + 375 per topic + 8 per data byte)"
+)
+FRESH = 22_100
+COLD_UPDATE = 2_100 + 2_900
+
+
+def _log_gas(receipt) -> int:
+    return sum(375 + 375 * len(log["topics"]) + 8 * len(log["data"]) for log in receipt["logs"])
+
+
+def agreed_floor(data: bytes, receipt, legs: int, signatures: int) -> int:
+    """The least an acceptance of `data` can cost: see AGREED_FLOOR_FORMULA."""
+    fresh = 1 + legs + 4 + 1
+    return (
+        21000
+        + calldata_gas(data)
+        + FRESH * fresh
+        + 2 * COLD_UPDATE
+        + ECRECOVER * signatures
+        + _log_gas(receipt)
+    )
+
+
+def _agreed(kit, gas: dict, floor: dict) -> None:
+    """A funded, agreed 3-leg shipment: the seller's offer accepted by the buyer with the three
+    carriers' bookings riding along (one transaction), and the same with the bookings confirmed
+    afterwards by each carrier directly; the seller's nonce word and the shipment counter are
+    in use already (a seller's second offer), and separately on a fresh nonce word."""
+    ship = kit.ship
+    kit.open()  # the counter and the seller's first nonce word are in use from here on
+    offer = kit.offer()
+    bookings = kit.bookings(kit.offer_digest(offer), offer[13])
+    call = ship.functions.acceptOffer(offer, kit.compact(kit.sign_offer(offer)), bookings)
+    data = _data(call)
+    receipt = kit.send(call, "buyer", value=offer[3])
+    gas["agreed_shipment_3_legs"] = gas["accept_offer_3_legs_with_bookings"] = _gas(receipt)
+    floor["agreed_shipment_3_legs"] = agreed_floor(data, receipt, 3, 4)
+    floor["agreed_shipment_3_legs_calldata_bytes"] = len(data)
+
+    plain = kit.offer()
+    receipt = kit.accept(plain, bookings=[])
+    sid = kit.events(receipt, "ShipmentOpened")[0]["shipmentId"]
+    gas["accept_offer_3_legs_no_bookings"] = _gas(receipt)
+    confirms = [
+        _gas(kit.send(ship.functions.confirmBooking(sid, i, kit.terms(sid)), f"carrier{i + 1}"))
+        for i in range(3)
+    ]
+    gas["confirm_booking_direct"] = max(confirms)
+    gas["agreed_shipment_3_legs_direct_confirmations"] = gas[
+        "accept_offer_3_legs_no_bookings"
+    ] + sum(confirms)
+    fresh_word = kit.offer(nonce=10**12)
+    gas["agreed_shipment_3_legs_fresh_nonce_word"] = _gas(kit.accept(fresh_word))
+    floor["agreed_formula"] = AGREED_FLOOR_FORMULA
+
+
 def _data(call) -> bytes:
     return bytes.fromhex(call._encode_transaction_data()[2:])
 
@@ -70,13 +131,13 @@ SWEEP = (
 def _sweep(kit) -> dict[str, tuple[int, int]]:
     """(direct, relayed) gas of each SWEEP milestone, on two shipments without tranches."""
     direct, relayed = kit.open(tranches=[]), kit.open(tranches=[])
-    kit.commit(direct)
-    kit.commit(relayed)
     out = {}
-    for nonce, (leg, code, loc, cls) in enumerate(SWEEP):
+    for leg, code, loc, cls in SWEEP:
         d = _gas(kit.record(direct, leg, code, loc, cls=cls))
         entry = kit.signed_entry(
-            kit.milestone(relayed, leg, code, loc, cls), f"carrier{leg + 1}", nonce
+            kit.milestone(relayed, leg, code, loc, cls),
+            f"carrier{leg + 1}",
+            kit.leg_nonce(relayed, leg),
         )
         r = _gas(kit.send(kit.ship.functions.relaySignedMilestone(*entry), "relayer"))
         out[f"{leg}:{cls} {code}@{loc}"] = (d, r)
@@ -88,14 +149,13 @@ def run() -> dict:
     ship, chain = kit.ship, kit.chain
     gas: dict[str, int] = {}
 
-    # open / commit
-    order = kit.order(amount=10**18)
-    gas["open_shipment"] = _gas(kit.send(ship.functions.openShipment(order), "buyer", value=10**18))
-    sid = 1
-    gas["commit_route_3_legs"] = _gas(kit.commit(sid))
+    # agreement: offer accepted (open + fund + route), bookings
+    floor: dict = {}
+    _agreed(kit, gas, floor)
+    sid = kit.open()
     kit.send(kit.tokens["MockToken"].functions.approve(ship.address, 10**24), "buyer")
-    token_order = kit.order(token="MockToken", amount=10**18)
-    gas["open_shipment_erc20"] = _gas(kit.send(ship.functions.openShipment(token_order), "buyer"))
+    token_offer = kit.offer(token="MockToken", amount=10**18)
+    gas["accept_offer_3_legs_erc20"] = _gas(kit.accept(token_offer))
 
     # milestones: first of the shipment, then a non-triggering ACT (LOAD), then DEPA (tranche)
     first = kit.milestone(sid, 0, "GTIN", "CNSHA")
@@ -108,13 +168,11 @@ def run() -> dict:
     gas["milestone_depa_release"] = gas["release"] = _gas(kit.record(sid, 0, "DEPA", "CNSHA"))
 
     plain = kit.open(tranches=[])
-    kit.commit(plain)
     kit.record(plain, 0, "GTIN", "CNSHA")
     gas["milestone_depa_no_tranche"] = _gas(kit.record(plain, 0, "DEPA", "CNSHA"))
 
     # relayed with a signature: the same milestone as `milestone_direct`, on a twin shipment
     twin = kit.open(amount=10**18)
-    kit.commit(twin)
     kit.record(twin, 0, "GTIN", "CNSHA")
     relayed = kit.milestone(twin, 0, "LOAD", "CNSHA")
     relay_call = ship.functions.relaySignedMilestone(*kit.signed_entry(relayed, "carrier1", 1))
@@ -130,7 +188,6 @@ def run() -> dict:
     # direct-only recordMilestones; then the same through the mixed recordBatch, direct and signed
     def batch_shipment() -> int:
         b = kit.open()
-        kit.commit(b)
         kit.record(b, 0, "GTIN", "CNSHA")
         return b
 
@@ -176,11 +233,15 @@ def run() -> dict:
     )
 
     gas["shipments_bytecode_bytes"] = len(chain.w3.eth.get_code(ship.address))  # EIP-170: 24 576
+    desk = ship.functions.DESK().call()
+    gas["shipments_desk_bytecode_bytes"] = len(chain.w3.eth.get_code(desk))
+    agreed_floor_keys = floor
     floor = milestone_floor(data)
     return {
         "gas": gas,
         "gas_sweep": {name: {"direct": d, "relayed": r} for name, (d, r) in sweep.items()},
         "gas_floor": {
+            **agreed_floor_keys,
             "milestone": floor,
             "milestone_calldata_bytes": len(data),
             "milestone_calldata_gas": calldata_gas(data),

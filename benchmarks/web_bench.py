@@ -11,6 +11,7 @@ The app runs under uvicorn in a thread, as ``tradelane serve`` runs it.
 from __future__ import annotations
 
 import statistics
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -36,9 +37,10 @@ def _serve(url: str):
     from tradelane.web import create_app
 
     port = free_port()
+    index = f"sqlite:///{tempfile.mkdtemp(prefix='tradelane-bench-')}/index.sqlite"
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(url),
+            create_app(url, index_url=index),
             host="127.0.0.1",
             port=port,
             log_level="warning",
@@ -75,16 +77,14 @@ def _page_under_load(base: str, sid: int, per_client: int = 10) -> float:
 def _update_latency(tl: Tradelane, base: str, updates: int = 5) -> float:
     """Median ms from a milestone's receipt to the page holding the new body."""
     now = tl.chain.now()
-    sid = tl.open_shipment(
+    sid = tl.open_agreed_shipment(
         "buyer",
         seller="seller",
+        encoded=_Route(tl.chain, now + DAY),
         amount=10**15,
-        destination="DEDUI",
         deadline=now + 90 * DAY,
         arbiter="arbiter",
-        tranches=[],
     )
-    tl.commit_route("seller", sid, _Route(tl.chain, now + DAY))
     samples = []
     events: list[float] = []
     ready = threading.Event()

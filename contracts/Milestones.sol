@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {IShipments} from "./interfaces/IShipments.sol";
+import {IShipmentsCore} from "./interfaces/IShipments.sol";
 import {ShipmentStore} from "./ShipmentStore.sol";
 
 /// @title Milestones: direct, carrier-signed and batched (B7–B13).
@@ -28,29 +28,29 @@ abstract contract Milestones is ShipmentStore, EIP712 {
     uint256 private constant PHASE_MASK = 0x03;
     uint256 private constant DEPARTED = 1;
     uint256 private constant ARRIVED = 2;
-    uint256 private constant ACTED = 0x04;
-    uint256 private constant DROPPED = 0x08;
-    uint256 private constant CLOSED = 0x10;
+    uint256 private constant DROPPED = 0x04;
+    uint256 private constant CLOSED = 0x08;
     uint256 private constant RELAYED = 0x1000000000000000000; // 1 << 72, the record's flag bit
     uint256 private constant IN_BATCH = 0x10000000000000000000; // 1 << 76, never recorded
     uint256 private constant HEAD_MASK = 0xffffffffffffffffffffffffffffffffffffffffffffffff0000000000000000;
     uint256 private constant TRIGGER_DEPA = 0x0100000000000000000000000000000000000000000000000000000000000000;
     uint256 private constant TRIGGER_ARRI = 0x0200000000000000000000000000000000000000000000000000000000000000;
     uint256 private constant LAST = 0x0400000000000000000000000000000000000000000000000000000000000000;
+    uint256 private constant CONFIRMED = 0x0800000000000000000000000000000000000000000000000000000000000000;
 
-    /// @inheritdoc IShipments
+    /// @inheritdoc IShipmentsCore
     function recordMilestone(Milestone calldata milestone) external {
         _record(milestone, 0);
     }
 
-    /// @inheritdoc IShipments
+    /// @inheritdoc IShipmentsCore
     function relaySignedMilestone(Milestone calldata milestone, uint40 deadline, bytes32 r, bytes32 vs) external {
         if (deadline < block.timestamp) revert AttestationExpired(deadline, block.timestamp);
         (r, vs); // read by {_record}, after `deadline`, as in an {Entry}
         _record(milestone, RELAYED);
     }
 
-    /// @inheritdoc IShipments
+    /// @inheritdoc IShipmentsCore
     function recordMilestones(Milestone[] calldata milestones) external {
         uint256 n = milestones.length;
         for (uint256 i; i < n; ++i) {
@@ -58,7 +58,7 @@ abstract contract Milestones is ShipmentStore, EIP712 {
         }
     }
 
-    /// @inheritdoc IShipments
+    /// @inheritdoc IShipmentsCore
     function recordBatch(Entry[] calldata entries) external {
         uint256 n = entries.length;
         for (uint256 i; i < n; ++i) {
@@ -76,7 +76,7 @@ abstract contract Milestones is ShipmentStore, EIP712 {
         }
     }
 
-    /// @inheritdoc IShipments
+    /// @inheritdoc IShipmentsCore
     function attestationDigest(Milestone calldata milestone, uint32 nonce, uint40 deadline)
         external
         view
@@ -122,9 +122,10 @@ abstract contract Milestones is ShipmentStore, EIP712 {
     /// the caller has checked the deadline (reading it through the ABI decoder, which checks its
     /// type). Outside a batch (no IN_BATCH bit) a milestone that moves no money ends the call (B7–B9).
     ///
-    /// The attestation's nonce is not sent: it is the shipment's milestone count, as in an ERC-2612
-    /// permit, so a signature already recorded, or made for another position in the history,
-    /// recovers someone other than the carrier and fails the reporter check with {NotCarrier}.
+    /// The attestation's nonce is not sent: it is the number of milestones already recorded on the
+    /// milestone's leg (A5), as in an ERC-2612 permit, so a signature already recorded, or made for
+    /// another position on the leg, recovers someone other than the carrier ({NotCarrier}); another
+    /// leg's carrier cannot move it.
     /// The signer is recovered by OpenZeppelin's {ECDSA-recover} from the EIP-2098 compact
     /// signature: it refuses a high `s` and a signature that recovers nobody.
     ///
@@ -147,11 +148,11 @@ abstract contract Milestones is ShipmentStore, EIP712 {
             // id < 2**64 (checked above), so the 64-slot strides never overlap.
             let slot := add(SHIPMENTS_LOCATION, shl(SHIPMENT_STRIDE_SHIFT, id))
             p := sload(slot)
-            // Unknown (progress 0): UnknownShipment. Closed, or at its 65 535 milestones: WrongState.
-            // The struct's word 33 holds buyer (160 bits) then state. Scratch memory is fine for
-            // the revert data: nothing survives a revert.
-            if or(or(iszero(p), and(p, CLOSED)), eq(and(p, 0xffff0000), 0xffff0000)) {
-                let state := and(shr(160, sload(add(slot, 33))), 0xff)
+            // Unknown (progress 0): UnknownShipment. Closed, at its 65 535 milestones or with 255 on
+            // the current leg: WrongState. The struct's word 17 holds the state at bits 240–247.
+            // Scratch memory is fine for the revert data: nothing survives a revert.
+            if or(or(iszero(p), and(p, CLOSED)), or(eq(and(p, 0xffff0000), 0xffff0000), eq(and(p, 0xff00), 0xff00))) {
+                let state := and(shr(240, sload(add(slot, 17))), 0xff)
                 mstore(0x04, id)
                 if iszero(state) {
                     mstore(0x00, shl(224, 0x546a1142)) // UnknownShipment(uint256)
@@ -172,7 +173,13 @@ abstract contract Milestones is ShipmentStore, EIP712 {
                 r := calldataload(add(m, 0xe0))
                 vs := calldataload(add(m, 0x100))
             }
-            reporter = ECDSA.recover(_attestationDigest(m, (p >> 16) & 0xffff, deadline), r, vs);
+            // The nonce is per leg (A5): the milestones already on the current leg, 0 for the next
+            // (any other leg is refused below, whatever it recovers).
+            uint256 nonce;
+            assembly {
+                nonce := mul(eq(calldataload(add(m, 0x20)), and(shr(4, p), 0x0f)), and(shr(8, p), 0xff))
+            }
+            reporter = ECDSA.recover(_attestationDigest(m, nonce, deadline), r, vs);
         }
         uint256 release; // 1: an ACT DEPA/ARRI that releases a tranche; 2: an ACT DROP
         assembly {
@@ -202,24 +209,25 @@ abstract contract Milestones is ShipmentStore, EIP712 {
             let leg := calldataload(add(m, 0x20))
             let code := calldataload(add(m, 0x40))
             let slot := add(SHIPMENTS_LOCATION, shl(SHIPMENT_STRIDE_SHIFT, id))
-            // The current leg, or the next one once the current has arrived (B8).
-            let cur := and(shr(8, p), 0xff)
+            // The current leg, or the next one once the current has arrived, opened by an ACT: one
+            // carrier reports at a time, so no carrier can move another's attestation nonce (B8, A5).
+            let cur := and(shr(4, p), 0x0f)
             if iszero(eq(leg, cur)) {
-                if or(or(iszero(eq(leg, add(cur, 1))), iszero(eq(and(p, PHASE_MASK), ARRIVED))), gt(leg, 15)) {
+                if or(
+                    or(iszero(eq(leg, add(cur, 1))), iszero(eq(and(p, PHASE_MASK), ARRIVED))),
+                    or(gt(leg, 15), calldataload(add(m, 0x60)))
+                ) {
                     fail3(0xd4efc844, id, leg, cur) // LegOutOfOrder(uint256,uint8,uint8)
                 }
             }
-            // legs[leg] is the struct's word 1 + leg (leg <= 15 here). No carrier: no route yet
-            // (the shipment is Open: WrongState) or past the route's end (LegOutOfOrder).
+            // legs[leg] is the struct's word 1 + leg (leg <= 15 here). No carrier: past the route's end.
             let word := sload(add(slot, add(1, leg)))
-            if iszero(word) {
-                let state := and(shr(160, sload(add(slot, 33))), 0xff)
-                if eq(state, 1) { fail2(0x800b0615, id, state) }
-                fail3(0xd4efc844, id, leg, cur)
-            }
+            if iszero(word) { fail3(0xd4efc844, id, leg, cur) }
             let carrier := and(word, 0xffffffffffffffffffffffffffffffffffffffff)
             // NotCarrier(uint256,uint8,address,address)
             if iszero(eq(reporter, carrier)) { fail4(0xf94437cb, id, leg, reporter, carrier) }
+            // An unconfirmed booking records nothing and moves nothing (A2).
+            if iszero(and(word, CONFIRMED)) { fail2(0xec6cc864, id, leg) } // BookingNotConfirmed(uint256,uint8)
             {
                 // Origin-side codes at the origin, destination-side at the destination, INSP at either.
                 // The leg word holds the origin at bits 160–199 and the destination at 200–239.
@@ -231,18 +239,20 @@ abstract contract Milestones is ShipmentStore, EIP712 {
                     }
                 }
             }
-            // count < 0xffff (checked above): count + 1 fits its 16 bits.
-            let low := add(and(p, 0xffffffffffffffff), 0x10000)
+            // count < 0xffff and legNonce < 0xff (checked above): both + 1 fit their bits.
+            let low := add(and(p, 0xffffffffffffffff), 0x10100)
             if iszero(calldataload(add(m, 0x60))) {
                 // ACT: the leg's phase allows the code, time moves forward but not past now (B8, B9).
-                let flags := and(p, 0xff) // phase and flags
+                let flags := and(p, 0x0f) // phase and flags
                 // Moving on to the next leg (whose predecessor has ARRIVED, checked above): it
-                // becomes current and its phase starts afresh.
-                flags := sub(flags, mul(ARRIVED, iszero(eq(leg, cur))))
+                // becomes current, its phase starts afresh and this is its first milestone.
+                let moved := iszero(eq(leg, cur))
+                flags := sub(flags, mul(ARRIVED, moved))
+                let kept := and(low, 0xffffff00)
+                kept := xor(kept, mul(moved, xor(kept, or(and(low, 0xffff0000), 0x100))))
                 if iszero(and(shr(add(shl(4, and(flags, PHASE_MASK)), code), ALLOWED), 1)) {
                     fail3(0xbe522534, id, leg, code) // CodeOutOfOrder(uint256,uint8,uint8)
                 }
-                flags := or(flags, ACTED)
                 // DEPA → departed, ARRI → arrived (2 bits per code in PHASE_AFTER); a tranche is due
                 // if the leg's trigger bit for that code is set (DEPA: bit 248, ARRI: bit 249).
                 let after := and(shr(shl(1, code), PHASE_AFTER), PHASE_MASK)
@@ -262,7 +272,7 @@ abstract contract Milestones is ShipmentStore, EIP712 {
                 if lt(evt, last) { fail3(0x548a920c, id, evt, last) }
                 if gt(evt, timestamp()) { fail3(0x548a920c, id, evt, timestamp()) }
                 // evt <= block.timestamp < 2**32 until 2106: fits the 32-bit lastEventTime.
-                low := or(or(shl(32, evt), and(low, 0xffff0000)), or(shl(8, leg), flags))
+                low := or(or(shl(32, evt), kept), or(shl(4, leg), flags))
             }
             let record := or(
                 or(

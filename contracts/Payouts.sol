@@ -4,21 +4,20 @@ pragma solidity 0.8.37;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {IShipments} from "./interfaces/IShipments.sol";
+import {IShipmentsCore} from "./interfaces/IShipments.sol";
+import {ShipmentStore} from "./ShipmentStore.sol";
 
 /// @title Pull payments: credits per payee and token, withdrawn by the payee (B24–B26).
 /// @dev Escrow never pushes money: settling a shipment only credits. A payee that cannot receive
 /// (reverting contract, blacklisted by the token) therefore blocks nobody else, and may withdraw
 /// to another address it controls. Invariant: for every token the contract holds at least
 /// `Σ held + Σ credits` (exactly that for tokens that do not rebase).
-abstract contract Payouts is IShipments, ReentrancyGuardTransient {
+abstract contract Payouts is ShipmentStore, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    mapping(address payee => mapping(address token => uint256)) private _credits;
-
-    /// @inheritdoc IShipments
+    /// @inheritdoc IShipmentsCore
     function credit(address payee, address token) external view returns (uint256) {
-        return _credits[payee][token];
+        return _registry().credits[payee][token];
     }
 
     /// @notice Sends the caller's whole credit in `token` (address(0) = ETH) to `to`.
@@ -31,9 +30,9 @@ abstract contract Payouts is IShipments, ReentrancyGuardTransient {
     ///
     /// Emits a {Withdrawn} event.
     function withdraw(address token, address to) external nonReentrant {
-        uint256 amount = _credits[msg.sender][token];
+        uint256 amount = _registry().credits[msg.sender][token];
         if (amount == 0) revert NothingToWithdraw(msg.sender, token);
-        _credits[msg.sender][token] = 0;
+        _registry().credits[msg.sender][token] = 0;
         emit Withdrawn(msg.sender, token, to, amount);
         if (token == address(0)) {
             if (to == address(0)) revert EthTransferFailed(to, amount);
@@ -42,12 +41,5 @@ abstract contract Payouts is IShipments, ReentrancyGuardTransient {
         } else {
             IERC20(token).safeTransfer(to, amount);
         }
-    }
-
-    /// @dev Adds `amount` of `token` to what `payee` may withdraw. No transfer happens here.
-    function _credit(address payee, address token, uint256 amount) internal {
-        if (amount == 0) return;
-        _credits[payee][token] += amount;
-        emit Credited(payee, token, amount);
     }
 }

@@ -1,4 +1,5 @@
-"""Open a funded shipment for buyer → seller and commit the best route (like `tradelane ship`).
+"""Agree and fund a shipment on the best route (like `tradelane ship`, a dev shortcut that signs
+as seller, carriers and buyer with the dev accounts).
 
 brownie run scripts/commit_route.py main CNSHA NLRTM 1 --network development
 """
@@ -30,16 +31,15 @@ def main(
     names = list(dict.fromkeys(leg.carrier for leg in route.legs))
     carriers = {n: dev_accounts()[CARRIERS[i % 3]].address for i, n in enumerate(names)}
     encoded = encode_route(route, carriers)
-    shipment_id = tl.open_shipment(
+    shipment_id = tl.open_agreed_shipment(
         buyer,
         seller=seller,
+        encoded=encoded,
         amount=int(float(amount_eth) * 10**18),
-        destination=route.destination,
         deadline=encoded.legs[-1][5] + 7 * DAY,
         arbiter="arbiter",
         tranches=[Tranche.parse("DEPA:0:2000")],
     )
-    tl.commit_route(seller, shipment_id, encoded)
     path = " → ".join(route.nodes)
     print(f"shipment {shipment_id}: {path} committed (0x{encoded.route_hash.hex()})")
     return shipment_id

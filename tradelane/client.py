@@ -5,21 +5,25 @@ go through `Tradelane`: nothing else builds a transaction or reads a shipment.
 
     >>> from tradelane.chain import connect
     >>> tl, _ = Tradelane.deploy(connect("embedded"))          # doctest: +SKIP
-    >>> sid = tl.open_shipment("buyer", seller="seller", ...)   # doctest: +SKIP
+    >>> offer = tl.make_offer("seller", encoded, amount=..., deadline=..., arbiter=...)  # +SKIP
+    >>> sid = tl.accept_offer("buyer", offer)                   # doctest: +SKIP
+
+The agreement steps (offers, bookings, amendments, and the dev shortcut
+`open_agreed_shipment`) are in `tradelane.agreeing`; see `tradelane.agreement` for the API.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cached_property
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import function_abi_to_4byte_selector
+from eth_utils import function_abi_to_4byte_selector, keccak
 from web3 import Web3
-from web3.logs import DISCARD
 
-from . import attest, deployments, history
+from . import agreement, attest, deployments, history
+from .agreeing import AgreementSteps
 from .chain import Chain
 from .compiler import SOLC_VERSION, source_hash
 from .contracts import at, deploy
@@ -71,15 +75,16 @@ ERC20_ABI = [
 Who = str | LocalAccount
 
 
-class Tradelane:
+class Tradelane(AgreementSteps):
     """A deployed Shipments contract on a connected chain."""
 
     def __init__(self, chain: Chain, address: str, deployment: dict | None = None):
         self.chain = chain
         self.address = Web3.to_checksum_address(address)
-        self.contract = at(chain, "Shipments", self.address)
+        # The complete surface (IShipments): the Shipments core plus the desk behind its fallback.
+        self.contract = at(chain, "IShipments", self.address)
         self.deployment = deployment or {"address": self.address, "block": 0}
-        self.last_receipt: dict | None = None  # of the last `open_shipment`
+        self.last_receipt: dict | None = None  # of the last `accept_offer`
         # reads (status, shipments_of) come from here when set: tradelane.index.attach
         self.index = None
 
@@ -126,11 +131,15 @@ class Tradelane:
         """Refuse a contract that lacks this version's functions (e.g. a node state kept from an
         older Tradelane): calling it would fail later, one obscure revert at a time."""
         code = bytes(self.chain.w3.eth.get_code(self.address))
+        with contextlib.suppress(Exception):  # an older version has no desk: reported below
+            desk = self.contract.functions.DESK().call()
+            code += bytes(self.chain.w3.eth.get_code(desk))
         missing = [
             f["name"]
             for f in self.contract.abi
             if f["type"] == "function" and function_abi_to_4byte_selector(f) not in code
         ]
+        missing.sort(key=str.isupper)  # entry points first, then constants
         if missing:
             raise ChainError(
                 f"the contract at {self.address} on chain {self.chain.chain_id} is not this "
@@ -152,41 +161,7 @@ class Tradelane:
             argument_filters=argument_filters or None,
         )
 
-    # -- opening ---------------------------------------------------------------------
-
-    def open_shipment(
-        self,
-        buyer: Who,
-        *,
-        seller: str,
-        amount: int,
-        destination: str,
-        deadline: int,
-        arbiter: str,
-        token: str = ETH,
-        tranches: Sequence[Tranche] = (),
-        items_root: bytes = bytes(32),
-    ) -> int:
-        """Open and fund a shipment; returns its id."""
-        if amount <= 0:
-            raise InputError(f"amount {amount} must be positive")
-        order = (
-            self.chain.address(seller),
-            Web3.to_checksum_address(token),
-            amount,
-            parse_locode(destination),
-            deadline,
-            self.chain.address(arbiter),
-            items_root,
-            [t.as_tuple() for t in tranches],
-        )
-        value = amount if int(token, 16) == 0 else 0
-        if not value:
-            self._ensure_allowance(buyer, token, amount)
-        receipt = self.chain.send(self.contract.functions.openShipment(order), buyer, value=value)
-        self.last_receipt = receipt
-        (event,) = self.contract.events.ShipmentOpened().process_receipt(receipt, errors=DISCARD)
-        return int(event["args"]["shipmentId"])
+    # -- opening (offers: tradelane.agreeing) ----------------------------------------
 
     def find_opened(
         self,
@@ -220,31 +195,8 @@ class Tradelane:
         if erc20.functions.allowance(owner_address, self.address).call() < amount:
             self.chain.send(erc20.functions.approve(self.address, amount), owner)
 
-    def commit_route(self, sender: Who, shipment_id: int, encoded) -> dict:
-        """Commit an `routing.encode.EncodedRoute` (legs + route hash + network hash)."""
-        call = self.contract.functions.commitRoute(
-            shipment_id, encoded.legs, encoded.route_hash, encoded.network_hash
-        )
-        return self.chain.send(call, sender)
-
     def commit_items(self, sender: Who, shipment_id: int, items_root: bytes) -> dict:
         return self.chain.send(self.contract.functions.commitItems(shipment_id, items_root), sender)
-
-    def amend_route(
-        self, sender: Who, shipment_id: int, from_leg: int, encoded, signed: dict
-    ) -> dict:
-        """Submit an amendment both parties signed (`attest.sign_amendment`)."""
-        call = self.contract.functions.amendRoute(
-            shipment_id,
-            from_leg,
-            encoded.legs,
-            encoded.route_hash,
-            encoded.network_hash,
-            signed["deadline"],
-            bytes.fromhex(signed["buyer_signature"][2:]),
-            bytes.fromhex(signed["seller_signature"][2:]),
-        )
-        return self.chain.send(call, sender)
 
     # -- milestones ------------------------------------------------------------------
 
@@ -301,7 +253,7 @@ class Tradelane:
     ) -> dict:
         """An EIP-712 attestation of `milestone` by `carrier`, as a JSON-able dict."""
         if nonce is None:
-            nonce = self.view(milestone.shipment_id)["milestones"]
+            nonce = _leg_nonce(self.view(milestone.shipment_id), milestone.leg)
         deadline = self.chain.now() + valid_for
         return attest.sign_milestone(
             self.chain.account(carrier),
@@ -315,10 +267,10 @@ class Tradelane:
     def relay(self, sender: Who, attestations: Iterable[dict]) -> dict:
         """Send signed attestations in one transaction, in order.
 
-        Each attestation's nonce must be the place its milestone will take in the shipment's
-        history: the contract hashes that place in as the nonce, so a stale or out-of-order
-        attestation would recover someone other than the carrier. All are checked first, and
-        nothing is sent unless every one fits.
+        Each attestation's nonce must be the place its milestone will take on its leg: the
+        contract hashes that place in as the nonce, so a stale or out-of-order attestation would
+        recover someone other than the carrier. All are checked first, and nothing is sent unless
+        every one fits.
         """
         attestations = list(attestations)
         entries = [attest.to_entry(a, self.chain.chain_id, self.address) for a in attestations]
@@ -332,21 +284,27 @@ class Tradelane:
         return self.chain.send(call, sender)
 
     def _check_nonces(self, attestations: list[dict]) -> None:
-        next_seq: dict[int, int] = {}
+        progress: dict[int, list[int]] = {}  # shipment -> [current leg, milestones on it]
         for a in attestations:
             m = attest.milestone_of(a)
             sid = m.shipment_id
-            if sid not in next_seq:
-                next_seq[sid] = self.view(sid)["milestones"]
+            if sid not in progress:
+                v = self.view(sid)
+                progress[sid] = [v["currentLeg"], v["legNonce"]]
+            cur = progress[sid]
+            expected = cur[1] if m.leg == cur[0] else 0
             nonce = int(a["nonce"])
-            if nonce != next_seq[sid]:
+            if nonce != expected:
                 raise InputError(
                     f"the attestation of {m.describe()} on shipment {sid} was signed as "
-                    f"milestone #{nonce}, but it would be recorded as #{next_seq[sid]}: relay "
-                    "attestations in the order they were signed, or have the carrier sign it "
-                    "again (tradelane milestone --sign-only)"
+                    f"milestone #{nonce} of leg {m.leg}, but it would be recorded as #{expected}: "
+                    "relay attestations in the order they were signed, or have the carrier sign "
+                    "it again (tradelane milestone --sign-only)"
                 )
-            next_seq[sid] += 1
+            if m.leg == cur[0]:
+                cur[1] += 1
+            elif m.classifier == Classifier.ACT:
+                progress[sid] = [m.leg, 1]
 
     def record_batch(self, carrier: Who, milestones: Iterable[Milestone]) -> dict:
         """The carrier records several of its own milestones in one transaction."""
@@ -397,14 +355,29 @@ class Tradelane:
         return int(self.contract.functions.credit(self.chain.address(payee), token).call())
 
     def view(self, shipment_id: int) -> dict:
-        """The contract's `ShipmentView` as a dict (raises for an unknown id)."""
+        """The contract's `ShipmentView` as a dict (raises for an unknown id), completed from the
+        route in force's `RouteCommitted` event: `legs` with their planned times and passages
+        (the contract stores only what milestones check), `routeHash`, `agreement` (the offer or
+        amendment in force) and `networkHash`, checked against the contract's `terms`."""
         if not 0 < shipment_id <= self.count():
             raise NotFoundError(
                 f"shipment {shipment_id} does not exist on chain {self.chain.chain_id}"
             )
         raw = self.contract.functions.shipment(shipment_id).call()
         names = [o["name"] for o in self._view_abi]
-        return dict(zip(names, raw, strict=True))
+        v = dict(zip(names, raw, strict=True))
+        agreement_digest, legs, network = self.in_force(shipment_id)
+        route = agreement.route_hash(legs)
+        if keccak(agreement_digest + route) != bytes(v["terms"]):
+            raise ChainError(
+                f"shipment {shipment_id}: the route in the logs is not the one the contract holds "
+                "(the node serves incomplete logs); try another node"
+            )
+        v["legs"] = [list(leg) for leg in legs]
+        v["routeHash"] = route
+        v["agreement"] = agreement_digest
+        v["networkHash"] = network
+        return v
 
     @cached_property
     def _view_abi(self) -> list[dict]:
@@ -499,6 +472,11 @@ class Tradelane:
             now=now,
             milestones=tuple(events),
         )
+
+
+def _leg_nonce(view: dict, leg: int) -> int:
+    """The attestation nonce the next milestone of `leg` takes (milestones already on it)."""
+    return view["legNonce"] if leg == view["currentLeg"] else 0
 
 
 def _legs_with_actuals(raw_legs: list, events: list[MilestoneEvent]) -> list[LegView]:

@@ -135,21 +135,30 @@ def run(
     )
 
     story.step(
-        "3. the buyer opens the shipment: 10 ETH in escrow, 20 % released at first departure"
+        "3. the seller offers 10 ETH on this route (20 % at first departure), the carriers "
+        "confirm their legs, the buyer accepts"
     )
     deadline = encoded.legs[-1][5] + 7 * DAY
-    shipment_id = tl.open_shipment(
-        "buyer",
-        seller="seller",
+    offer = tl.make_offer(
+        "seller",
+        encoded,
         amount=AMOUNT,
-        destination=route.destination,
         deadline=deadline,
         arbiter="arbiter",
         token=ETH,
         tranches=[Tranche(Code.DEPA, 0, 2_000)],
     )
-    story.tx(f"open shipment {shipment_id} + fund 10 ETH", "buyer", tl.last_receipt)
-    story.tx("commit route", "seller", tl.commit_route("seller", shipment_id, encoded))
+    story.say(f"  seller signs offer {offer['digest'][:18]}… (EIP-712: every term and leg)")
+    bookings = []
+    for i, leg in enumerate(encoded.legs):
+        bookings.append(tl.sign_booking(_dev_name(leg[3]), offer, i))
+        story.say(f"  {_dev_name(leg[3])} signs its booking of leg {i}")
+    shipment_id = tl.accept_offer("buyer", offer, bookings)
+    story.tx(
+        f"accept offer: shipment {shipment_id} opened, 10 ETH funded, route and bookings in force",
+        "buyer",
+        tl.last_receipt,
+    )
     story.say(f"  route hash 0x{encoded.route_hash.hex()[:16]}… over {len(encoded.legs)} leg(s)")
 
     legs = encoded.legs
@@ -159,7 +168,7 @@ def run(
     first = legs[0]
     first_carrier = _dev_name(first[3])
     departure = story.at(first[4])
-    base = tl.view(shipment_id)["milestones"]
+    base = tl.view(shipment_id)["legNonce"]  # the nonce is the place on the carrier's leg
     signed = []
     for i, (code, hours_before) in enumerate(((Code.GTIN, 6), (Code.LOAD, 3), (Code.DEPA, 0))):
         m = Milestone(

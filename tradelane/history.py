@@ -20,7 +20,14 @@ from .model import MilestoneEvent, genesis_head, next_head, unpack_record
 if TYPE_CHECKING:
     from .client import Tradelane
 
-__all__ = ["read", "verify", "verify_chain", "milestone_entries", "attestations"]
+__all__ = [
+    "read",
+    "verify",
+    "verify_chain",
+    "milestone_entries",
+    "attestations",
+    "leg_nonces",
+]
 
 
 def read(tl: Tradelane, shipment_id: int, *, signatures: bool = False) -> list[MilestoneEvent]:
@@ -168,3 +175,15 @@ def attestations(
         if queue:
             found[e.seq] = queue.pop(0)
     return found
+
+
+def leg_nonces(events: list[MilestoneEvent]) -> dict[int, int]:
+    """The attestation nonce of each milestone, by seq: its place among the milestones of its
+    own leg (the contract signs that in, not the shipment-wide seq; SPECIFICATION.md A5)."""
+    seen: dict[int, int] = {}
+    nonces = {}
+    for e in sorted(events, key=lambda e: e.seq):
+        leg = e.milestone.leg
+        nonces[e.seq] = seen.get(leg, 0)
+        seen[leg] = nonces[e.seq] + 1
+    return nonces

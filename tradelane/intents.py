@@ -22,11 +22,15 @@ For command authors — nothing to do in the common case:
 * A re-run of a finished command therefore sends nothing; say so in words from what the
   chain shows (see ``tx_row(...)["earlier_run"]`` in `tradelane.cli.options`).
 
-Name the intent yourself only when the arguments do not say what is meant:
-``intents.refine(*parts)`` adds parts to the current key (``ship --new`` adds a fresh id;
-``withdraw`` adds the credit it moves); ``intents.steps()`` lists what earlier runs of the
-current intent sent. Library callers outside a command (tests, benchmarks, brownie
-scripts) have no intent, and ``Chain.send`` sends as before.
+A command whose every run is meant as a new one (``demo``, ``simulate``) is listed in
+``FRESH`` in `tradelane.cli.app`. Name the intent yourself only when the arguments do not
+say what is meant:
+``intents.refine(*parts)`` adds parts to the current key (``ship --new`` adds a fresh id,
+``ship --items`` the items' root, ``relay`` the signatures it relays, ``withdraw`` how many
+withdrawals the payee made before); ``intents.steps(chain)`` lists what earlier runs of
+the current intent sent. Keep reads that decide *whether* to send before the send, and
+report from what the chain shows afterwards. Library callers outside a command (tests,
+benchmarks, brownie scripts) have no intent, and ``Chain.send`` sends as before.
 """
 
 from __future__ import annotations

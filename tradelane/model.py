@@ -59,6 +59,7 @@ class Mode(IntEnum):
     AIR = 1
     RAIL = 2
     ROAD = 3
+    BARGE = 4  # inland waterway
 
 
 class Code(IntEnum):

@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-/// @title Tradelane shipments: escrow, committed route, DCSA milestones.
-/// @notice The external surface every client (CLI, brownie scripts, tests, web page) codes against.
-/// @dev Behaviour numbers (B1, B2, …) refer to docs/SPECIFICATION.md.
-interface IShipments {
+/// @title The types, events and errors of Tradelane shipments (see {IShipments}).
+interface IShipmentsTypes {
     // ------------------------------------------------------------------ types
 
     /// @dev Lifecycle, in the order a shipment normally moves through it.
     enum State {
         None, //      no such shipment
-        Open, //      funded, no route committed yet
-        Routed, //    route committed (frozen once the first ACT milestone is recorded)
+        Open, //      unused since offers: an accepted shipment starts Routed (kept for numbering)
+        Routed, //    offer accepted: funded, route agreed; carriers confirm their legs (A1, A2)
         Delivered, // final carrier recorded DROP by the deadline; buyer grace period runs
         Disputed, //  releases frozen; arbiter decides, or the timeout rule applies
         Completed, // everything released to the seller
@@ -24,7 +22,8 @@ interface IShipments {
         Sea,
         Air,
         Rail,
-        Road
+        Road,
+        Barge // inland waterway
     }
 
     /// @dev DCSA Track & Trace 2.2 event codes used on a leg.
@@ -69,16 +68,38 @@ interface IShipments {
         uint16 bps; // share of the deposit in basis points
     }
 
-    /// @dev What the buyer asks for when opening a shipment (B1).
-    struct Order {
+    /// @dev What the seller (or its operator) offers and signs, and the buyer accepts by funding
+    /// it (A1). The EIP-712 `Offer` signs every field, the legs through their `routeHash`
+    /// (`keccak256(abi.encode(legs))`) and the tranches as a `Tranche[]`; see {offerDigest}.
+    struct Offer {
         address seller;
+        address buyer; //        address(0): any buyer may accept
         address token; //        address(0) for ETH
-        uint128 amount; //       for ETH must equal msg.value
-        bytes5 destination; //   UN/LOCODE of final delivery
+        uint128 amount; //       below 2**96; for ETH must equal msg.value
+        bytes5 destination; //   UN/LOCODE of final delivery (the last leg's destination)
         uint40 deadline; //      unix seconds; undelivered after this → buyer may refund
-        address arbiter; //      decides disputes; not the buyer or seller
+        uint32 gracePeriod; //   must equal GRACE_PERIOD: the seller signs the value it gets
+        address arbiter; //      chosen by both: neither buyer nor seller nor any carrier (A3)
         bytes32 itemsRoot; //    Merkle root of the item trace codes (0 = none yet)
-        Tranche[] tranches; //   at most 8, bps summing to at most 10 000
+        bytes32 networkHash; //  routing data and query the route came from
+        uint40 expiry; //        the offer can be accepted until then
+        uint64 nonce; //         any value: two otherwise equal offers differ by it
+        Tranche[] tranches; //   at most 8, on legs the route has, bps summing to at most 10 000
+        Leg[] legs; //           1…16 connected legs ending at `destination`
+    }
+
+    /// @dev An EIP-2098 compact signature: `vs` is s with (v − 27) in its top bit.
+    struct Signature {
+        bytes32 r;
+        bytes32 vs;
+    }
+
+    /// @dev A carrier's EIP-712 `Booking(bytes32 agreement,uint8 leg)` signature for leg `leg` of
+    /// the agreement (the EIP-712 digest of the offer or amendment that set the route) (A2).
+    struct BookingSignature {
+        uint8 leg;
+        bytes32 r;
+        bytes32 vs;
     }
 
     /// @dev One milestone as a carrier reports it (B7).
@@ -93,8 +114,8 @@ interface IShipments {
 
     /// @dev A milestone in a mixed batch (B13). `r` and `vs` both zero: a direct entry, msg.sender
     /// must be the leg's carrier (deadline ignored). Otherwise (`r`, `vs`) is the carrier's EIP-2098
-    /// compact signature of the EIP-712 `Attestation` whose nonce is the shipment's milestone count
-    /// when the entry is recorded (B10). A static struct: no offsets in calldata.
+    /// compact signature of the EIP-712 `Attestation` whose nonce is the number of milestones
+    /// already recorded on that leg (B10, A5). A static struct: no offsets in calldata.
     struct Entry {
         Milestone milestone;
         uint40 deadline;
@@ -115,19 +136,23 @@ interface IShipments {
         uint40 openedAt;
         uint40 deliveredAt; //  when DROP put it in Delivered (0 if not)
         uint40 disputedAt; //   when the dispute opened (0 if none)
+        uint32 gracePeriod;
         uint128 deposited;
         uint128 released; //    credited to the seller side so far
         uint128 refunded; //    credited back to the buyer side
         uint128 held; //        still in escrow for this shipment
-        bytes32 routeHash;
-        bytes32 networkHash;
+        bytes32 terms; //       keccak256(abi.encode(agreement, routeHash)) of the route in force
         bytes32 itemsRoot;
         bytes24 head; //        milestone hash-chain head
-        uint32 milestones; //   number of milestones recorded (next attestation nonce)
+        uint32 milestones; //   number of milestones recorded
+        uint8 legNonce; //      milestones recorded on the current leg (its next attestation nonce)
+        uint16 confirmedLegs; // bit i set once leg i's carrier confirmed its booking (A2)
         uint8 currentLeg;
         uint8 legPhase; //      0 = not departed, 1 = departed, 2 = arrived
         uint40 lastEventTime; // last ACT event time
         Tranche[] tranches;
+        /// @dev Planned times and passages are not stored (they are in the route hash and in
+        /// {RouteCommitted}): here they read as zero.
         Leg[] legs;
     }
 
@@ -141,12 +166,26 @@ interface IShipments {
         uint256 amount,
         bytes5 destination,
         uint40 deadline,
-        address arbiter
+        address arbiter,
+        bytes32 offer
     );
+    /// @dev A seller (or its operator) withdrew an offer before anyone accepted it.
+    event OfferRevoked(address indexed seller, bytes32 indexed offer);
+    /// @dev The carrier of leg `leg` confirmed its booking: its milestones count from now on (A2).
+    /// @dev The carriers of the legs in bitmask `legs` confirmed their bookings: their milestones
+    /// count from now on (A2).
+    event BookingsConfirmed(uint256 indexed shipmentId, uint16 legs);
     event ItemsCommitted(uint256 indexed shipmentId, bytes32 itemsRoot);
     /// @dev `fromLeg` is 0 for the first commitment; an amendment replaces legs from `fromLeg`.
+    /// `agreement` is the digest of the offer or amendment that set this route: with `routeHash` it
+    /// makes the shipment's `terms`.
     event RouteCommitted(
-        uint256 indexed shipmentId, bytes32 indexed routeHash, bytes32 networkHash, uint8 fromLeg, Leg[] legs
+        uint256 indexed shipmentId,
+        bytes32 indexed routeHash,
+        bytes32 networkHash,
+        bytes32 agreement,
+        uint8 fromLeg,
+        Leg[] legs
     );
     /// @dev `record` packs the milestone: see docs/SPECIFICATION.md "Milestone record".
     /// `head` is the hash-chain head after this milestone.
@@ -198,40 +237,38 @@ interface IShipments {
     error NothingToWithdraw(address payee, address token);
     /// @dev A payout of ETH failed.
     error EthTransferFailed(address to, uint256 amount);
+    /// @dev The seller's offer nonce was used by an accepted or revoked offer already.
+    error OfferUsed(address seller, uint64 nonce);
+    /// @dev The offer could be accepted until `expiry`.
+    error OfferExpired(uint256 expiry, uint256 nowTime);
+    /// @dev `account` cannot be `role` here: it already has another role on the shipment (A2, A3).
+    error RoleConflict(address account, bytes32 role);
+    /// @dev The leg's carrier has not confirmed its booking: its milestones move nothing (A2).
+    error BookingNotConfirmed(uint256 shipmentId, uint8 leg);
+    /// @dev The agreement, route or leg given is not the shipment's in force (its `terms`).
+    error TermsMismatch(uint256 shipmentId, uint8 leg);
+    /// @dev `receiver` cannot receive the seller's payouts (A6).
+    error InvalidReceiver(address receiver);
+    /// @dev A constructor bound: `value` is outside `min`…`max` (A7).
+    error OutOfBounds(bytes32 field, uint256 value, uint256 min, uint256 max);
+}
 
-    // -------------------------------------------------------------- functions
-
-    /// @notice Buyer opens and funds a shipment (B1–B4). Returns its id (1, 2, …).
-    function openShipment(Order calldata order) external payable returns (uint256 shipmentId);
-
-    /// @notice Seller (or its operator) commits the Merkle root of the shipment's item trace codes once.
-    function commitItems(uint256 shipmentId, bytes32 itemsRoot) external;
-
-    /// @notice Seller (or its operator) commits the route; allowed again until shipping starts (B5–B6).
-    function commitRoute(uint256 shipmentId, Leg[] calldata legs, bytes32 routeHash, bytes32 networkHash)
-        external;
-
-    /// @notice Buyer and seller both signed a new route for the legs from `fromLeg` (B14–B16).
-    /// @dev Unlike attestations, the two signatures stay standard 65-byte r ‖ s ‖ v `bytes`: a rare
-    /// two-party call with no gas target, signed by ordinary wallets.
-    function amendRoute(
-        uint256 shipmentId,
-        uint8 fromLeg,
-        Leg[] calldata legs,
-        bytes32 routeHash,
-        bytes32 networkHash,
-        uint40 deadline,
-        bytes calldata buyerSignature,
-        bytes calldata sellerSignature
-    ) external;
+/// @title The entry points {Shipments} runs itself: accepting offers, milestones, payouts, views.
+interface IShipmentsCore is IShipmentsTypes {
+    /// @notice The buyer accepts a signed offer: opens, funds and commits the route in one
+    /// transaction, and confirms the legs whose carriers' booking signatures ride along (A1, A2).
+    function acceptOffer(Offer calldata offer, Signature calldata sellerSignature, BookingSignature[] calldata bookings)
+        external
+        payable
+        returns (uint256 shipmentId);
 
     /// @notice The leg's carrier records a milestone (B7–B9).
     function recordMilestone(Milestone calldata milestone) external;
 
     /// @notice Anyone relays one carrier-signed attestation (B10–B12).
-    /// @dev The attestation's nonce is not sent: it is the shipment's milestone count, as with an
-    /// ERC-2612 permit, so a signature for another position in the history recovers someone other
-    /// than the carrier and is refused with {NotCarrier}. (`r`, `vs`) is the EIP-2098 compact form
+    /// @dev The attestation's nonce is not sent: it is the number of milestones already recorded on
+    /// the milestone's leg (A5), so a signature for another position recovers someone other than
+    /// the carrier and is refused with {NotCarrier}, and no other carrier can move it. (`r`, `vs`) is the EIP-2098 compact form
     /// of the carrier's 65-byte signature r ‖ s ‖ v: `vs = s | (v - 27) << 255`. A high `s` is
     /// refused ({ECDSA-ECDSAInvalidSignatureS}).
     function relaySignedMilestone(Milestone calldata milestone, uint40 deadline, bytes32 r, bytes32 vs) external;
@@ -243,10 +280,69 @@ interface IShipments {
     /// @notice Record several milestones, direct or signed, in one transaction, in order (B13).
     function recordBatch(Entry[] calldata entries) external;
 
+    /// @notice Payee pulls its credit in `token` (address(0) = ETH) to `to` (B24–B26).
+    function withdraw(address token, address to) external;
+
+    function shipment(uint256 shipmentId) external view returns (ShipmentView memory);
+
+    function shipmentCount() external view returns (uint256);
+
+    function credit(address payee, address token) external view returns (uint256);
+
+    /// @notice EIP-712 digest a carrier signs for `milestone` (nonce = milestones on its leg).
+    function attestationDigest(Milestone calldata milestone, uint32 nonce, uint40 deadline)
+        external
+        view
+        returns (bytes32);
+
+    function GRACE_PERIOD() external view returns (uint256);
+
+    function ARBITER_TIMEOUT() external view returns (uint256);
+
+    /// @notice The desk the rarely called entry points run in (see {IShipmentsDesk}).
+    function DESK() external view returns (address);
+}
+
+/// @title The rarely called entry points, run by {ShipmentsDesk} on {Shipments}' storage through
+/// its fallback (delegatecall): bookings, amendments, receivers, operators, settlement.
+interface IShipmentsDesk is IShipmentsTypes {
+    /// @notice The seller (or its operator) withdraws an offer nobody accepted yet (A1).
+    function revokeOffer(Offer calldata offer) external;
+
+    /// @notice The carrier of leg `leg` confirms its booking of the terms in force `terms` (A2).
+    function confirmBooking(uint256 shipmentId, uint8 leg, bytes32 terms) external;
+
+    /// @notice Anyone relays carriers' booking signatures for `agreement`, the offer or amendment
+    /// that set the route in force (A2).
+    function confirmBookings(
+        uint256 shipmentId,
+        bytes32 agreement,
+        bytes32 routeHash,
+        BookingSignature[] calldata bookings
+    ) external;
+
+    /// @notice Seller (or its operator) commits the Merkle root of the shipment's item trace codes once.
+    function commitItems(uint256 shipmentId, bytes32 itemsRoot) external;
+
+    /// @notice Buyer and seller both signed a new route for the legs from `fromLeg`; the new legs'
+    /// carriers' bookings may ride along (A4, B14–B16). `oldRoute` is the route in force.
+    function amendRoute(
+        uint256 shipmentId,
+        bytes32 agreement,
+        Leg[] calldata oldRoute,
+        uint8 fromLeg,
+        Leg[] calldata legs,
+        bytes32 networkHash,
+        uint40 deadline,
+        Signature calldata buyerSignature,
+        Signature calldata sellerSignature,
+        BookingSignature[] calldata bookings
+    ) external;
+
     /// @notice Seller names who receives its payouts for this shipment.
     function setReceiver(uint256 shipmentId, address receiver) external;
 
-    /// @notice Seller authorises an operator to commit routes and items on its behalf.
+    /// @notice Seller authorises an operator to sign offers and amendments and commit items for it.
     function setOperator(address operator, bool authorised) external;
 
     /// @notice Buyer confirms delivery: everything held goes to the seller (B17).
@@ -270,35 +366,37 @@ interface IShipments {
     /// @notice Anyone, after the arbiter timeout: the specification's default rule applies (B23).
     function settleDispute(uint256 shipmentId) external;
 
-    /// @notice Payee pulls its credit in `token` (address(0) = ETH) to `to` (B24–B26).
-    function withdraw(address token, address to) external;
-
-    // ------------------------------------------------------------------ views
-
-    function shipment(uint256 shipmentId) external view returns (ShipmentView memory);
-
-    function shipmentCount() external view returns (uint256);
-
-    function credit(address payee, address token) external view returns (uint256);
-
     function isOperator(address seller, address operator) external view returns (bool);
 
-    /// @notice EIP-712 digest a carrier signs for `milestone` (nonce = milestone count).
-    function attestationDigest(Milestone calldata milestone, uint32 nonce, uint40 deadline)
-        external
-        view
-        returns (bytes32);
+    /// @notice Whether `seller`'s offer nonce `nonce` was used (accepted or revoked) (A1).
+    function offerNonceUsed(address seller, uint64 nonce) external view returns (bool);
 
-    /// @notice EIP-712 digest buyer and seller sign for an amendment.
+
+    /// @notice EIP-712 digest the seller signs for `offer`.
+    function offerDigest(Offer calldata offer) external view returns (bytes32);
+
+    /// @notice EIP-712 digest a carrier signs to confirm leg `leg` of `agreement`.
+    function bookingDigest(bytes32 agreement, uint8 leg) external view returns (bytes32);
+
+    /// @notice EIP-712 digest buyer and seller sign for an amendment of `agreement`, the offer or
+    /// amendment in force.
     function amendmentDigest(
         uint256 shipmentId,
+        bytes32 agreement,
         uint8 fromLeg,
         bytes32 routeHash,
         bytes32 networkHash,
         uint40 deadline
     ) external view returns (bytes32);
 
-    function GRACE_PERIOD() external view returns (uint256);
-
-    function ARBITER_TIMEOUT() external view returns (uint256);
+    /// @notice The bounds every deployment's GRACE_PERIOD and ARBITER_TIMEOUT lie within (A7).
+    function bounds()
+        external
+        view
+        returns (uint256 minGracePeriod, uint256 maxGracePeriod, uint256 minArbiterTimeout, uint256 maxArbiterTimeout);
 }
+
+/// @title Tradelane shipments: the complete surface every client (CLI, brownie scripts, tests,
+/// web page) codes against, at the Shipments address.
+/// @dev Behaviour numbers (A1…, B1, …) refer to docs/SPECIFICATION.md.
+interface IShipments is IShipmentsCore, IShipmentsDesk {}

@@ -13,7 +13,8 @@ pragma solidity 0.8.37;
 ///       7..0   flags         PHASE (2 bits), ACTED, DROPPED, CLOSED
 ///
 /// The progress slot of an existing shipment is never zero: the genesis head is a nonzero hash,
-/// so the first milestone is a nonzero → nonzero SSTORE like every other one.
+/// so the first milestone is a nonzero → nonzero SSTORE like every other one. The genesis
+/// lastEventTime is the acceptance time: no ACT milestone can predate the shipment.
 ///
 /// A milestone record (the `record` of `MilestoneRecorded`) is one bytes32:
 ///
@@ -30,14 +31,14 @@ library MilestoneRecord {
     uint256 internal constant PHASE_MASK = 0x03;
     uint256 internal constant DEPARTED = 1;
     uint256 internal constant ARRIVED = 2;
-    uint256 internal constant ACTED = 0x04; //   an ACT milestone was recorded: the route is frozen
-    uint256 internal constant DROPPED = 0x08; // the last leg recorded its ACT DROP
-    uint256 internal constant CLOSED = 0x10; //  the shipment reached a final state
+    uint256 internal constant DROPPED = 0x04; // the last leg recorded its ACT DROP
+    uint256 internal constant CLOSED = 0x08; //  the shipment reached a final state
     uint256 internal constant RELAYED = 1 << 72;
 
-    /// @dev The genesis progress word of shipment `shipmentId`: head only, everything else zero.
+    /// @dev The genesis progress word of shipment `shipmentId`: head and lastEventTime = now.
     function genesis(uint256 shipmentId) internal view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.chainid, address(this), shipmentId))) & HEAD_MASK;
+        return (uint256(keccak256(abi.encode(block.chainid, address(this), shipmentId))) & HEAD_MASK)
+            | (block.timestamp << 32);
     }
 
     function head(uint256 progress) internal pure returns (bytes24) {
@@ -52,8 +53,12 @@ library MilestoneRecord {
         return uint32((progress >> 16) & 0xffff);
     }
 
-    function currentLeg(uint256 progress) internal pure returns (uint8) {
+    function legNonce(uint256 progress) internal pure returns (uint8) {
         return uint8(progress >> 8);
+    }
+
+    function currentLeg(uint256 progress) internal pure returns (uint8) {
+        return uint8((progress >> 4) & 0x0f);
     }
 
     function phase(uint256 progress) internal pure returns (uint8) {

@@ -46,9 +46,10 @@ def _observed(rng, late_share):
 def test_the_deadline_decides_between_cheap_and_reliable(two_carriers):
     rng = np.random.default_rng(1)
     obs = _observed(rng, late_share=0.3)
-    routes = routing.propose(
-        two_carriers, "XXAAA", "XXBBB", alternatives=2, depart_after=MONDAY.isoformat()
-    )
+    from tradelane.analytics.routes import candidates
+
+    # routing's alternatives differ by corridor; the other carrier on it is a variant
+    routes = candidates(two_carriers, "XXAAA", "XXBBB", {"depart_after": MONDAY}, 2)
     assert {r.legs[0].carrier for r in routes} == {"Steady", "Cheapo"}
     planned = routes[0].legs[-1].arrival
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-import routing
 from routing.ontime import rank_on_time
 from tradelane.analytics import metrics, simulate
 from tradelane.analytics.frame import Legs
 from tradelane.analytics.load import load_legs
 from tradelane.analytics.population import plan_population, truth
+from tradelane.analytics.routes import candidates
 from tradelane.analytics.snapshot import load_snapshot
 
 pytestmark = pytest.mark.anvil
@@ -84,7 +84,7 @@ def test_on_time_routing_needs_the_deadline_to_pay_for_reliability(simulated, si
     assert snap.hash.startswith("0x") and len(snap.hash) == 66
     assert load_snapshot(ix.store, _names()).hash == snap.hash  # same data, same hash
     net = sim_config.network
-    routes = routing.propose(net, "CNSHA", "SGSIN", alternatives=2, depart_after="2030-01-07")
+    routes = candidates(net, "CNSHA", "SGSIN", {"depart_after": "2030-01-07"}, 2)
     assert [r.legs[0].carrier for r in routes] == ["Cheapo", "Steady"]  # by cost
     planned = routes[0].legs[-1].arrival
     loose = rank_on_time(routes, planned + timedelta(days=20), snap.observations, network=net)

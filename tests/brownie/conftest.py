@@ -65,8 +65,10 @@ def relayer(accounts):
 
 
 @pytest.fixture(scope="module")
-def shipments(Shipments, deployer):
-    return Shipments.deploy(3 * DAY, 14 * DAY, {"from": deployer})
+def shipments(Shipments, interface, deployer):
+    """The deployed contract through its complete interface (core + the desk behind it)."""
+    deployed = Shipments.deploy(3 * DAY, 14 * DAY, {"from": deployer})
+    return interface.IShipments(deployed.address)
 
 
 def make_route(carriers, start, stops=("CNSHA", "SGSIN", "NLRTM")) -> EncodedRoute:
@@ -79,26 +81,37 @@ def make_route(carriers, start, stops=("CNSHA", "SGSIN", "NLRTM")) -> EncodedRou
 
 @pytest.fixture
 def create_shipment(shipments, buyer, seller, arbiter, carriers, chain):
-    """Factory: open a funded shipment (and commit a route unless `routed=False`)."""
+    """Factory: the seller signs an offer, the carriers their bookings (unless `booked=False`),
+    the buyer accepts and funds it (tradelane.agreement's typed data, brownie's transaction)."""
+    from tradelane import agreement
+    from tradelane.chain import dev_accounts
+    from tradelane.model import Code, Tranche
 
-    def create(amount=10**18, tranches=((2, 0, 2_000),), routed=True, **overrides):
+    keys = {a.address: a for a in dev_accounts().values()}
+
+    def create(amount=10**18, tranches=((2, 0, 2_000),), booked=True):
         route = make_route(carriers, chain.time())
-        order = {
-            "seller": seller.address,
-            "token": ETH,
-            "amount": amount,
-            "destination": b"NLRTM",
-            "deadline": chain.time() + 40 * DAY,
-            "arbiter": arbiter.address,
-            "itemsRoot": bytes(32),
-            "tranches": list(tranches),
-        } | overrides
-        tx = shipments.openShipment(tuple(order.values()), {"from": buyer, "value": amount})
-        shipment_id = tx.events["ShipmentOpened"]["shipmentId"]
-        if routed:
-            shipments.commitRoute(
-                shipment_id, route.legs, route.route_hash, route.network_hash, {"from": seller}
-            )
-        return shipment_id, route
+        terms = agreement.offer_terms(
+            seller=seller.address,
+            legs=route.legs,
+            amount=amount,
+            destination="NLRTM",
+            deadline=chain.time() + 40 * DAY,
+            grace_period=shipments.GRACE_PERIOD(),
+            arbiter=arbiter.address,
+            expiry=chain.time() + DAY,
+            nonce=shipments.shipmentCount() + 1,
+            tranches=[Tranche(Code(c), leg, bps) for c, leg, bps in tranches],
+        )
+        offer = agreement.sign_offer(keys[seller.address], chain.id, shipments.address, terms)
+        digest = bytes.fromhex(offer["digest"][2:])
+        bookings = [
+            agreement.sign_booking(keys[leg[3]], chain.id, shipments.address, digest, i)
+            for i, leg in enumerate(route.legs)
+        ]
+        args, sig = agreement.offer_call_args(offer)
+        rides = agreement.booking_tuples(bookings if booked else [], offer["digest"])
+        tx = shipments.acceptOffer(args, sig, rides, {"from": buyer, "value": amount})
+        return tx.events["ShipmentOpened"]["shipmentId"], route
 
     return create

@@ -17,16 +17,16 @@ def milestone(shipment_id, leg, code, location, when):
     return (shipment_id, leg, int(code), ACT, location.encode(), when)
 
 
-def test_opening_escrows_the_payment_and_emits_shipment_opened(
+def test_accepting_an_offer_escrows_the_payment_and_emits_shipment_opened(
     shipments, create_shipment, buyer, seller
 ):
     balance = buyer.balance()
 
-    shipment_id, _ = create_shipment(routed=False)
+    shipment_id, _ = create_shipment(booked=False)
 
     view = shipments.shipment(shipment_id)
-    assert view[0] == 1  # Open
-    assert view[11] == 10**18  # deposited
+    assert view[0] == 2  # Routed: the route came with the offer
+    assert view[12] == 10**18  # deposited
     assert buyer.balance() == balance - 10**18
     assert shipments.shipmentCount() == shipment_id
 

@@ -97,21 +97,18 @@ def encoded_route(tl: Tradelane, stops=("CNSHA", "SGSIN", "NLRTM"), carriers=Non
 
 @pytest.fixture
 def routed(tl) -> Callable[..., int]:
-    """Factory: open a funded shipment (1 ETH, 20 % at DEPA of leg 0) and commit a route."""
+    """Factory: an agreed, funded shipment (1 ETH, 20 % at DEPA of leg 0), every leg booked."""
 
     def make(stops=("CNSHA", "SGSIN", "NLRTM"), amount=10**18, deadline_days=30, buyer="buyer"):
-        encoded = encoded_route(tl, stops)
-        sid = tl.open_shipment(
+        return tl.open_agreed_shipment(
             buyer,
             seller="seller",
+            encoded=encoded_route(tl, stops),
             amount=amount,
-            destination=stops[-1],
             deadline=tl.chain.now() + deadline_days * DAY,
             arbiter="arbiter",
             token=ETH,
             tranches=[Tranche.parse("DEPA:0:2000")],
         )
-        tl.commit_route("seller", sid, encoded)
-        return sid
 
     return make

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import encoded_route
 
-from tradelane.client import DAY, ETH
-from tradelane.model import Tranche
+from benchmarks.faults import routed
 
 S = "{sid}"
 # (arguments, text the one error line must contain, extra environment)
@@ -106,19 +104,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def sid(tl) -> int:
-    """A routed shipment (1 ETH, 20 % at DEPA of leg 0), nothing recorded yet."""
-    shipment = tl.open_shipment(
-        "buyer",
-        seller="seller",
-        amount=10**18,
-        destination="NLRTM",
-        deadline=tl.chain.now() + 30 * DAY,
-        arbiter="arbiter",
-        token=ETH,
-        tranches=[Tranche.parse("DEPA:0:2000")],
-    )
-    tl.commit_route("seller", shipment, encoded_route(tl))
-    return shipment
+    """A routed one-leg shipment (CNSHA → SGSIN), nothing recorded yet."""
+    return routed(tl)
 
 
 @pytest.fixture(scope="module")

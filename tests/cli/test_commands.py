@@ -273,4 +273,5 @@ def test_commands_also_run_on_the_embedded_chain(invoke):
     result = as_json(invoke("ship", "CNSHA", "NLRTM", "--rpc", "embedded", "--json"))
 
     assert result["shipment_id"] == 1
-    assert [t["step"] for t in result["transactions"]] == ["open + fund escrow", "commit route"]
+    steps = [t["step"] for t in result["transactions"]]
+    assert steps == ["accept offer: open + fund + route + bookings"]

@@ -62,7 +62,7 @@ def test_a_rerun_while_the_opening_is_pending_waits_for_it_and_sends_nothing_twi
     for failed in (first, again):
         assert "not mined within" in failed.output and "re-run the same command" in failed.output
     assert done["shipment_id"] == rerun["shipment_id"] == 1
-    assert done["resumed"] is True and [t["step"] for t in done["transactions"]] == ["commit route"]
+    assert done["resumed"] is True and done["transactions"] == []  # one transaction did it all
     assert rerun["resumed"] is True and rerun["transactions"] == []
     assert done["amount"] == str(7 * 10**17) and done["state"] == "routed"
     assert node.chain.w3.eth.get_transaction_count(node.chain.address("buyer")) == 1
@@ -79,7 +79,7 @@ def test_a_dropped_transaction_is_rebroadcast_from_the_journal(node, tmp_path):
     data = json.loads(result.stdout)
     assert "re-broadcast from the journal" in result.output
     assert data["shipment_id"] == 1 and data["resumed"] is True
-    (opened,) = [s for s in steps(tmp_path) if s["label"] == "openShipment#0"]
+    (opened,) = [s for s in steps(tmp_path) if s["label"] == "acceptOffer#0"]
     assert len(opened["attempts"]) == 1 and opened["state"] == "mined"
     assert node.chain.w3.eth.get_transaction_count(node.chain.address("buyer")) == 1
 
@@ -136,7 +136,7 @@ def test_an_entry_the_chain_cannot_include_is_reported_and_never_reused(node, tm
 
 def test_a_damaged_journal_is_a_clear_error_and_is_never_reset(node, tmp_path):
     node.run(*SHIP)
-    (path,) = [p for p in tmp_path.glob("chains/*/intents/*/openShipment#0.json")]
+    (path,) = [p for p in tmp_path.glob("chains/*/intents/*/acceptOffer#0.json")]
     path.write_text("{ half written")
 
     result = node.run(*SHIP, ok=False)
@@ -155,3 +155,24 @@ def test_an_intent_key_names_the_run_even_for_a_deliberately_new_shipment(node):
 
     assert again["shipment_id"] == first["shipment_id"] and again["resumed"] is True
     assert other["shipment_id"] == first["shipment_id"] + 1 and other["resumed"] is False
+
+
+def test_a_milestone_rerun_reports_what_the_earlier_transaction_recorded(node):
+    """The re-run would compute a later "now"; it reports the time the chain holds."""
+    node.run(*SHIP)
+    rpc(node, "evm_setAutomine", False)
+    node.run("milestone", "1", "INSP", ok=False, TRADELANE_RECEIPT_TIMEOUT="0.5")
+    rpc(node, "evm_mine")
+    rpc(node, "evm_setAutomine", True)
+    node.chain.advance(3 * 3600)
+
+    result = json.loads(node.run("milestone", "1", "INSP", "--json").stdout)
+    text = node.run("milestone", "1", "INSP").output
+
+    logs = node.chain.w3.eth.get_logs({"fromBlock": 0, "toBlock": "latest"})
+    recorded = [log for log in logs if "0x" + log["transactionHash"].hex() == result["tx"]]
+    assert recorded and result["earlier_run"] is True
+    assert result["milestone"]["code"] == "INSP"
+    block = node.chain.w3.eth.get_block(recorded[0]["blockNumber"])
+    assert result["milestone"]["event_time"] <= block["timestamp"] < node.chain.now() - 3 * 3600 + 5
+    assert "sent by an earlier run" in text

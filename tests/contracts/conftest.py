@@ -36,14 +36,12 @@ def ship(kit):
 
 
 @pytest.fixture
-def opened(kit) -> int:
-    """An ETH shipment, Open."""
+def routed(kit) -> int:
+    """An ETH shipment agreed on the default 3-leg route, every leg booked (Routed)."""
     return kit.open()
 
 
 @pytest.fixture
-def routed(kit) -> int:
-    """An ETH shipment with the default 3-leg route committed (Routed)."""
-    sid = kit.open()
-    kit.commit(sid)
-    return sid
+def opened(routed) -> int:
+    """A fresh shipment (since offers, every accepted shipment starts Routed)."""
+    return routed

@@ -18,7 +18,7 @@ from web3.logs import DISCARD
 
 from tradelane.attest import compact_signature as compact
 from tradelane.chain import DEV_NAMES, Chain, connect
-from tradelane.contracts import deploy
+from tradelane.contracts import at, deploy
 from tradelane.errors import ContractRevert
 
 __all__ = [
@@ -42,6 +42,22 @@ CODES = {
 }
 CLASSIFIERS = {"ACT": 0, "EST": 1, "PLN": 2}
 STATES = ["None", "Open", "Routed", "Delivered", "Disputed", "Completed", "Refunded", "Resolved"]
+OFFER_TUPLE = [
+    "seller",
+    "buyer",
+    "token",
+    "amount",
+    "destination",
+    "deadline",
+    "gracePeriod",
+    "arbiter",
+    "itemsRoot",
+    "networkHash",
+    "expiry",
+    "nonce",
+    "tranches",
+    "legs",
+]
 LEG_TYPE = "(bytes5,bytes5,uint8,address,uint40,uint40,uint16)[]"
 GRACE = 3 * 86400
 ARBITER_TIMEOUT = 14 * 86400
@@ -85,11 +101,39 @@ ATTESTATION_TYPES = {
         {"name": "deadline", "type": "uint40"},
     ],
 }
+OFFER_TYPES = {
+    "EIP712Domain": ATTESTATION_TYPES["EIP712Domain"],
+    "Offer": [
+        {"name": "seller", "type": "address"},
+        {"name": "buyer", "type": "address"},
+        {"name": "token", "type": "address"},
+        {"name": "amount", "type": "uint256"},
+        {"name": "destination", "type": "bytes5"},
+        {"name": "deadline", "type": "uint40"},
+        {"name": "gracePeriod", "type": "uint32"},
+        {"name": "arbiter", "type": "address"},
+        {"name": "itemsRoot", "type": "bytes32"},
+        {"name": "routeHash", "type": "bytes32"},
+        {"name": "networkHash", "type": "bytes32"},
+        {"name": "tranches", "type": "Tranche[]"},
+        {"name": "expiry", "type": "uint40"},
+        {"name": "nonce", "type": "uint64"},
+    ],
+    "Tranche": [
+        {"name": "code", "type": "uint8"},
+        {"name": "leg", "type": "uint8"},
+        {"name": "bps", "type": "uint16"},
+    ],
+}
+BOOKING_TYPES = {
+    "EIP712Domain": ATTESTATION_TYPES["EIP712Domain"],
+    "Booking": [{"name": "agreement", "type": "bytes32"}, {"name": "leg", "type": "uint8"}],
+}
 AMENDMENT_TYPES = {
     "EIP712Domain": ATTESTATION_TYPES["EIP712Domain"],
     "Amendment": [
         {"name": "shipmentId", "type": "uint256"},
-        {"name": "oldRouteHash", "type": "bytes32"},
+        {"name": "agreement", "type": "bytes32"},
         {"name": "fromLeg", "type": "uint8"},
         {"name": "routeHash", "type": "bytes32"},
         {"name": "networkHash", "type": "bytes32"},
@@ -105,6 +149,7 @@ class Kit:
     chain: Chain
     ship: object
     tokens: dict = field(default_factory=dict)  # name -> web3 contract
+    _nonce: int = 0
 
     # -- parties ---------------------------------------------------------------------
 
@@ -127,43 +172,91 @@ class Kit:
     def send(self, fn, sender, value=0):
         return self.chain.send(fn, sender, value=value)
 
-    def order(
+    def offer(
         self,
         *,
         seller="seller",
+        buyer=None,
         token=None,
         amount=10**18,
-        destination="NLRTM",
+        destination=None,
         deadline=None,
         arbiter="arbiter",
-        items=b"\0" * 32,
+        items=ZERO32,
         tranches=None,
-    ):
+        legs=None,
+        network=b"\x11" * 32,
+        expiry=None,
+        nonce=None,
+        grace=GRACE,
+    ) -> tuple:
+        """An `Offer` tuple as `acceptOffer` takes it (defaults: the 3-leg route, 2 tranches)."""
         tranches = (
             [(CODES["DEPA"], 0, 2000), (CODES["ARRI"], 255, 3000)] if tranches is None else tranches
         )
-        deadline = deadline or self.chain.now() + 30 * DAY
+        legs = self.legs() if legs is None else legs
+        self._nonce += 1
         return (
             self.addr(seller),
+            self.addr(buyer) if buyer else ETH,
             self.token(token),
             amount,
-            lc(destination),
-            deadline,
+            legs[-1][1]
+            if destination is None
+            else lc(destination)
+            if isinstance(destination, str)
+            else destination,
+            deadline or self.chain.now() + 30 * DAY,
+            grace,
             self.addr(arbiter),
             items,
+            network,
+            expiry or self.chain.now() + 7 * DAY,
+            self._nonce if nonce is None else nonce,
             list(tranches),
+            list(legs),
         )
 
-    def open(self, *, buyer="buyer", value=None, **kw) -> int:
-        """Opens a shipment (approving the token first) and returns its id."""
-        order = self.order(**kw)
+    def offer_message(self, offer) -> dict:
+        fields = dict(zip(OFFER_TUPLE, offer, strict=True))
+        fields.pop("legs")
+        fields["routeHash"] = route_hash(offer[13])
+        fields["tranches"] = [{"code": c, "leg": g, "bps": b} for c, g, b in offer[12]]
+        return fields
+
+    def sign_offer(self, offer, signer="seller", **domain) -> bytes:
+        return self._sign(OFFER_TYPES, self.offer_message(offer), signer, domain)
+
+    def offer_digest(self, offer, **domain) -> bytes:
+        return self._digest(OFFER_TYPES, self.offer_message(offer), domain)
+
+    def sign_booking(self, agreement: bytes, leg: int, signer, **domain) -> tuple:
+        """A `BookingSignature` tuple (leg, r, vs) by `signer` for leg `leg` of `agreement`."""
+        message = {"agreement": agreement, "leg": leg}
+        return (leg, *compact(self._sign(BOOKING_TYPES, message, signer, domain)))
+
+    def bookings(self, agreement: bytes, legs, which=None) -> list:
+        """Every leg's carrier's booking of `agreement` (or only the legs in `which`)."""
+        which = range(len(legs)) if which is None else which
+        return [self.sign_booking(agreement, i, legs[i][3]) for i in which]
+
+    def accept(self, offer, *, buyer="buyer", signer="seller", bookings=None, value=None, sig=None):
+        """The buyer accepts `offer` (every leg booked unless `bookings` is given); the receipt."""
+        sig = sig if sig is not None else self.sign_offer(offer, signer)
+        if bookings is None:
+            bookings = self.bookings(self.offer_digest(offer), offer[13])
+        if value is None:
+            value = offer[3] if offer[2] == ETH else 0
+        call = self.ship.functions.acceptOffer(offer, compact(sig), bookings)
+        return self.send(call, buyer, value=value)
+
+    def open(self, *, buyer="buyer", value=None, bookings=None, **kw) -> int:
+        """Opens an agreed shipment (approving the token first), every leg booked; its id."""
+        offer = self.offer(**kw)
         token = kw.get("token")
         if token not in (None, "ETH"):
-            self.send(self.tokens[token].functions.approve(self.ship.address, order[2]), buyer)
-            value = 0 if value is None else value
-        else:
-            value = order[2] if value is None else value
-        receipt = self.send(self.ship.functions.openShipment(order), buyer, value=value)
+            self.send(self.tokens[token].functions.approve(self.ship.address, offer[3]), buyer)
+        receipt = self.accept(offer, buyer=buyer, value=value, bookings=bookings)
         return self.events(receipt, "ShipmentOpened")[0]["shipmentId"]
 
     def legs(
@@ -188,12 +281,6 @@ class Kit:
                 )
             )
         return out
-
-    def commit(self, sid, legs=None, sender="seller", network=b"\x11" * 32):
-        legs = self.legs() if legs is None else legs
-        return self.send(
-            self.ship.functions.commitRoute(sid, legs, route_hash(legs), network), sender
-        )
 
     def milestone(self, sid, leg, code, loc, cls="ACT", t=None):
         t = self.chain.now() if t is None else t
@@ -231,11 +318,19 @@ class Kit:
             "verifyingContract": contract or self.ship.address,
         }
 
-    def _sign(self, types: dict, message: dict, signer, domain: dict) -> bytes:
-        primary = next(name for name in types if name != "EIP712Domain")
+    def _typed(self, types: dict, message: dict, domain: dict):
+        primary = next(name for name in types if name not in ("EIP712Domain", "Tranche"))
         data = {"types": types, "primaryType": primary, "domain": self.domain(**domain)}
-        typed = encode_typed_data(full_message={**data, "message": message})
-        return self.chain.account(signer).sign_message(typed).signature
+        return encode_typed_data(full_message={**data, "message": message})
+
+    def _sign(self, types: dict, message: dict, signer, domain: dict) -> bytes:
+        return (
+            self.chain.account(signer).sign_message(self._typed(types, message, domain)).signature
+        )
+
+    def _digest(self, types: dict, message: dict, domain: dict) -> bytes:
+        t = self._typed(types, message, domain)
+        return keccak(b"\x19" + t.version + t.header + t.body)
 
     def sign_attestation(self, milestone, nonce, deadline, signer, **domain):
         sid, leg, code, cls, loc, t = milestone
@@ -252,11 +347,11 @@ class Kit:
         return self._sign(ATTESTATION_TYPES, message, signer, domain)
 
     def sign_amendment(
-        self, sid, old_hash, from_leg, new_hash, network, deadline, signer, **domain
+        self, sid, agreement, from_leg, new_hash, network, deadline, signer, **domain
     ):
         message = {
             "shipmentId": sid,
-            "oldRouteHash": old_hash,
+            "agreement": agreement,
             "fromLeg": from_leg,
             "routeHash": new_hash,
             "networkHash": network,
@@ -282,8 +377,66 @@ class Kit:
         """(r, vs), the EIP-2098 form of a 65-byte r ‖ s ‖ v signature, as the contract takes it."""
         return compact(signature)
 
+    def leg_nonce(self, sid, leg) -> int:
+        """The attestation nonce of the next milestone on `leg`: milestones already on it (A5)."""
+        v = self.view(sid)
+        return v["legNonce"] if leg == v["currentLeg"] else 0
+
+    def amend(
+        self,
+        sid,
+        from_leg,
+        legs,
+        *,
+        bookings=None,
+        deadline=None,
+        network=b"\x22" * 32,
+        buyer="buyer",
+        seller="seller",
+        sender="relayer",
+    ):
+        """Buyer and seller sign and anyone sends an amendment (the new legs booked unless
+        `bookings` is given); returns the receipt."""
+        agreement, old = self.in_force(sid)
+        new_route = old[:from_leg] + list(legs)
+        deadline = deadline or self.chain.now() + DAY
+        args = (sid, agreement, from_leg, route_hash(new_route), network, deadline)
+        bs = self.sign_amendment(*args, buyer)
+        ss = self.sign_amendment(*args, seller)
+        if bookings is None:
+            digest = self.ship.functions.amendmentDigest(*args).call()
+            bookings = self.bookings(digest, new_route, range(from_leg, len(new_route)))
+        call = self.ship.functions.amendRoute(
+            sid,
+            agreement,
+            old,
+            from_leg,
+            list(legs),
+            network,
+            deadline,
+            compact(bs),
+            compact(ss),
+            bookings,
+        )
+        return self.send(call, sender)
+
+    def in_force(self, sid) -> tuple[bytes, list]:
+        """(agreement digest, complete route) in force, from the last RouteCommitted event."""
+        logs = self.ship.events.RouteCommitted().get_logs(
+            from_block=0, argument_filters={"shipmentId": sid}
+        )
+        args = logs[-1]["args"]
+        fields = ("origin", "destination", "mode", "carrier", "plannedDeparture")
+        fields += ("plannedArrival", "passages")
+        return bytes(args["agreement"]), [tuple(leg[f] for f in fields) for leg in args["legs"]]
+
+    def terms(self, sid) -> bytes:
+        """The shipment's terms: keccak256(abi.encode(agreement, routeHash)) in force."""
+        agreement, route = self.in_force(sid)
+        return keccak(encode(["bytes32", "bytes32"], [agreement, route_hash(route)]))
+
     def relay(self, milestone, signer, sender="relayer", nonce=None, deadline=None):
-        nonce = self.view(milestone[0])["milestones"] if nonce is None else nonce
+        nonce = self.leg_nonce(milestone[0], milestone[1]) if nonce is None else nonce
         deadline = deadline or self.chain.now() + DAY
         r, vs = compact(self.sign_attestation(milestone, nonce, deadline, signer))
         return self.send(
@@ -354,7 +507,7 @@ def _view_components(abi):
     raise LookupError("shipment() not in ABI")
 
 
-TOKENS = ("MockToken", "NoReturnToken", "FeeToken", "BlacklistToken")
+TOKENS = ("MockToken", "NoReturnToken", "FeeToken", "BlacklistToken", "RebaseToken")
 PARTIES = tuple(name for name in DEV_NAMES if name != "deployer")
 
 
@@ -364,7 +517,8 @@ def build_kit(chain: Chain | None = None, supply: int = 10**30) -> Kit:
     Every party holds `supply` of each token, and the buyer approved nothing yet.
     """
     chain = chain or connect("embedded")
-    ship, _ = deploy(chain, "Shipments", GRACE, ARBITER_TIMEOUT)
+    deployed, _ = deploy(chain, "Shipments", GRACE, ARBITER_TIMEOUT)
+    ship = at(chain, "IShipments", deployed.address)  # the core and the desk behind its fallback
     kit = Kit(chain=chain, ship=ship)
     for name in TOKENS:
         args = ("Stable", "USD") if name == "MockToken" else ()

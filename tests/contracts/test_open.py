@@ -1,17 +1,17 @@
-"""Opening a shipment: B1–B4."""
+"""Opening a shipment by accepting an offer: B1–B4 (A1 in test_agreement.py)."""
 
-from shipment_kit import CODES
+from shipment_kit import CODES, GRACE
 
 
 def test_b1_open_with_eth_funds_escrow_and_numbers_ids(kit):
-    """B1: ETH order, msg.value == amount; ids 1, 2, …; Open with deposited == held."""
+    """B1: ETH offer, msg.value == amount; ids 1, 2, …; Routed with deposited == held."""
     first = kit.open(amount=10**18)
     second = kit.open(amount=5)
 
     v = kit.view(first)
     assert (first, second) == (1, 2)
     assert kit.ship.functions.shipmentCount().call() == 2
-    assert v["state"] == 1 and v["deposited"] == v["held"] == 10**18
+    assert v["state"] == 2 and v["deposited"] == v["held"] == 10**18
     assert v["buyer"] == kit.addr("buyer") and v["seller"] == kit.addr("seller")
     assert kit.balance() == 10**18 + 5
 
@@ -48,27 +48,27 @@ def test_b2_erc20_order_with_eth_attached_reverts(kit):
 
 def test_b2_erc20_without_allowance_reverts(kit):
     """B2: nothing is taken without approval."""
-    order = kit.order(token="MockToken", amount=1000)
+    offer = kit.offer(token="MockToken", amount=1000)
     with kit.reverts("ERC20InsufficientAllowance"):
-        kit.send(kit.ship.functions.openShipment(order), "outsider")
+        kit.accept(offer, buyer="outsider")
 
 
-def test_b3_invalid_orders_are_rejected(kit):
-    """B3: each invalid field reverts InvalidOrder(field)."""
+def test_b3_invalid_offers_are_rejected(kit):
+    """B3, A1: each invalid term reverts InvalidOrder(field); a tranche on a leg the route does
+    not have (leg 3 of a 3-leg route) is refused (issue 13)."""
     now = kit.chain.now()
     cases = {
-        b"seller": dict(seller="0x" + "00" * 20),
-        b"seller ": dict(seller="buyer"),
         b"arbiter": dict(arbiter="0x" + "00" * 20),
-        b"arbiter ": dict(arbiter="seller"),
-        b"arbiter  ": dict(arbiter="buyer"),
         b"amount": dict(amount=0),
+        b"amount ": dict(token="MockToken", amount=2**96),
         b"deadline": dict(deadline=now),
-        b"destination": dict(destination=""),
+        b"gracePeriod": dict(grace=GRACE + 1),
+        b"destination": dict(destination=b"\0" * 5),
         b"tranches": dict(tranches=[(CODES["LOAD"], 0, 100)]),
-        b"tranches ": dict(tranches=[(CODES["DEPA"], 16, 100)]),
-        b"tranches  ": dict(tranches=[(CODES["DEPA"], 0, 6000), (CODES["ARRI"], 0, 4001)]),
-        b"tranches   ": dict(tranches=[(CODES["DEPA"], 0, 1)] * 9),
+        b"tranches ": dict(tranches=[(CODES["DEPA"], 3, 100)]),
+        b"tranches  ": dict(tranches=[(CODES["DEPA"], 16, 100)]),
+        b"tranches   ": dict(tranches=[(CODES["DEPA"], 0, 6000), (CODES["ARRI"], 0, 4001)]),
+        b"tranches    ": dict(tranches=[(CODES["DEPA"], 0, 1)] * 9),
     }
     for field, overrides in cases.items():
         expected = field.strip().ljust(32, b"\0")
@@ -77,8 +77,9 @@ def test_b3_invalid_orders_are_rejected(kit):
 
 
 def test_b3_tranches_up_to_full_amount_are_accepted(kit):
-    """B3: 8 tranches summing to exactly 10 000 bps, on legs 0–15 or 255."""
-    tranches = [(CODES["DEPA"], i, 1000) for i in range(7)] + [(CODES["ARRI"], 255, 3000)]
+    """B3: 8 tranches summing to exactly 10 000 bps, on legs of the route or 255."""
+    tranches = [(CODES[c], leg, 1000) for leg in range(3) for c in ("DEPA", "ARRI")]
+    tranches += [(CODES["DEPA"], 255, 1000), (CODES["ARRI"], 255, 3000)]
     sid = kit.open(tranches=tranches)
     assert [tuple(t) for t in kit.view(sid)["tranches"]] == tranches
 

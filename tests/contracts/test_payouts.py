@@ -52,15 +52,17 @@ def _as(kit, receiver, fn, sender="deployer", value=0):
 
 
 def test_b25_reverting_receiver_keeps_its_credit_and_blocks_nobody(kit):
-    """B25: a seller contract that rejects ETH cannot withdraw to itself; others are unaffected."""
+    """B25: a receiver contract rejecting ETH cannot withdraw to itself; others are unaffected."""
     bad = _hostile(kit, 1)
-    sid = kit.open(seller=bad.address)
-    receipt = _as(kit, bad, kit.ship.functions.cancel(sid))
+    sid = kit.open()
+    kit.send(kit.ship.functions.setReceiver(sid, bad.address), "seller")
+    receipt = kit.send(kit.ship.functions.cancel(sid), "seller")
     assert receipt["status"] == 1 and kit.credit("buyer") == ONE
     kit.send(kit.ship.functions.withdraw(ETH, kit.addr("buyer")), "buyer")  # buyer unaffected
 
-    other = kit.open(seller=bad.address)
-    _as(kit, bad, kit.ship.functions.openDispute(other))
+    other = kit.open()
+    kit.send(kit.ship.functions.setReceiver(other, bad.address), "seller")
+    kit.send(kit.ship.functions.openDispute(other), "seller")
     kit.send(kit.ship.functions.resolveDispute(other, 0), "arbiter")
     with kit.reverts("EthTransferFailed", bad.address, ONE):
         _as(kit, bad, kit.ship.functions.withdraw(ETH, bad.address))
@@ -72,8 +74,9 @@ def test_b25_reverting_receiver_keeps_its_credit_and_blocks_nobody(kit):
 def test_b25_reentrant_receiver_gets_nothing_more(kit):
     """B25: re-entering withdraw from receive() is refused; exactly the credit leaves."""
     evil = _hostile(kit, 2)
-    sid = kit.open(seller=evil.address)
-    _as(kit, evil, kit.ship.functions.openDispute(sid))
+    sid = kit.open()
+    kit.send(kit.ship.functions.setReceiver(sid, evil.address), "seller")
+    kit.send(kit.ship.functions.openDispute(sid), "seller")
     kit.send(kit.ship.functions.resolveDispute(sid, 0), "arbiter")
     kit.open()  # someone else's escrow sits in the contract too
 
@@ -95,7 +98,6 @@ def test_b26_no_return_token_works(kit):
 def test_b26_fee_token_stays_accounted(kit):
     """B26: what arrived is what is held and paid; the contract never owes more than it has."""
     sid = kit.open(token="FeeToken", amount=10_000)
-    kit.commit(sid)
     kit.deliver(sid)
     kit.send(kit.ship.functions.confirmDelivery(sid), "buyer")
     assert kit.credit("seller", "FeeToken") == kit.balance("FeeToken") == 9_900
@@ -109,7 +111,6 @@ def test_b26_blacklisted_seller_withdraws_elsewhere(kit):
     sid = kit.open(token="BlacklistToken", amount=5000)
     kit.send(kit.ship.functions.cancel(sid), "seller")  # buyer's refund, unaffected later
     paid = kit.open(token="BlacklistToken", amount=5000)
-    kit.commit(paid)
     kit.send(kit.ship.functions.confirmDelivery(paid), "buyer")
     kit.send(token.functions.setBlacklisted(kit.addr("seller"), True), "deployer")
 

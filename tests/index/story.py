@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 
 from routing.encode import EncodedRoute, route_hash
-from tradelane import attest
 from tradelane.client import DAY, ETH, Tradelane
 from tradelane.model import Classifier, Code, Milestone, Tranche
 
@@ -31,22 +30,29 @@ def route(tl: Tradelane, stops=STOPS, carriers=CARRIERS, start_in: int = DAY) ->
 
 
 def opened(tl: Tradelane, *, items: bool = False, amount: int = 10**16) -> int:
-    return tl.open_shipment(
-        "buyer",
-        seller="seller",
+    """An accepted offer (open + escrow + route), no carrier booking confirmed yet."""
+    offer = tl.make_offer(
+        "seller",
+        route(tl),
         amount=amount + next(_ids),  # distinct amounts: no two openings alike
-        destination=STOPS[-1],
         deadline=tl.chain.now() + 60 * DAY,
         arbiter="arbiter",
         token=ETH,
         tranches=[Tranche.parse("DEPA:0:2000"), Tranche.parse("ARRI:last:3000")],
         items_root=b"\x01" * 32 if items else bytes(32),
     )
+    return tl.accept_offer("buyer", offer)
+
+
+def book(tl: Tradelane, sid: int) -> None:
+    """Every carrier of the route confirms its booking."""
+    for leg in range(len(STOPS) - 1):
+        tl.confirm_booking(CARRIERS[leg % len(CARRIERS)], sid, leg)
 
 
 def routed(tl: Tradelane, **kwargs) -> int:
     sid = opened(tl, **kwargs)
-    tl.commit_route("seller", sid, route(tl))
+    book(tl, sid)
     return sid
 
 
@@ -101,25 +107,11 @@ def amended(tl: Tradelane) -> int:
     """Routed, leg 0 departed, legs from 1 re-routed through another port by both parties."""
     sid = routed(tl)
     act(tl, sid, 0, Code.DEPA, STOPS[0])
-    old = tl.view(sid)
     new = route(tl, stops=("SGSIN", "EGPSD", "NLRTM"), carriers=("carrier2", "carrier3"))
-    legs = [tuple(leg) for leg in old["legs"][:1]] + new.legs
-    whole = EncodedRoute(legs=new.legs, route_hash=route_hash(legs), network_hash=b"\x09" * 32)
-    deadline = tl.chain.now() + DAY
-    signed = {"deadline": deadline}
-    for party in ("buyer", "seller"):
-        signed[f"{party}_signature"] = attest.sign_amendment(
-            tl.chain.account(party),
-            tl.chain.chain_id,
-            tl.address,
-            sid,
-            old["routeHash"],
-            1,
-            whole.route_hash,
-            whole.network_hash,
-            deadline,
-        )
-    tl.amend_route("seller", sid, 1, whole, signed)
+    doc = tl.propose_amendment("buyer", sid, 1, new.legs, network_hash=b"\x09" * 32)
+    doc = tl.sign_amendment("seller", doc)
+    bookings = [tl.sign_booking(c, doc, i) for i, c in ((1, "carrier2"), (2, "carrier3"))]
+    tl.send_amendment("seller", doc, bookings)
     return sid
 
 
@@ -133,15 +125,16 @@ def traffic(tl: Tradelane, n: int, salt: int = 0) -> list[int]:
         if kind == "open" or not made:
             made.append(opened(tl))
         elif kind == "route":
-            tl.commit_route("seller", made[-1], route(tl))
+            book(tl, made[-1])
         elif kind == "depa":
-            if tl.view(made[-1])["legs"] and not tl.view(made[-1])["legPhase"]:
+            v = tl.view(made[-1])
+            if v["confirmedLegs"] & 1 and not v["legPhase"]:
                 act(tl, made[-1], 0, Code.DEPA, STOPS[0])
             else:
                 made.append(opened(tl))
         else:
             m = Milestone(made[-1], 0, Code.DEPA, Classifier.EST, STOPS[0], tl.chain.now() + DAY)
-            if tl.view(made[-1])["legs"]:
+            if tl.view(made[-1])["confirmedLegs"] & 1:
                 tl.record("carrier1", m)
             else:
                 made.append(opened(tl))

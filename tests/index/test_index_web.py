@@ -25,7 +25,7 @@ def test_twenty_concurrent_page_loads_read_the_index(states, tl, db_url):
     assert app.state.backend.index.reader.freshness().block == tl.chain.w3.eth.block_number
     # a new shipment on chain shows on the next request
     sid = story.opened(tl)
-    assert client.get(f"/api/shipments/{sid}").json()["state"] == "open"
+    assert client.get(f"/api/shipments/{sid}").json()["state"] == "routed"  # offers open routed
 
 
 def test_responses_are_gzipped(states, tl, db_url):

@@ -33,11 +33,12 @@ class IndexedMachine(ShipmentsMachine):
         token=st.sampled_from(TOKENS),
         amount=st.integers(1, 10**18),
         days=st.integers(5, 40),
-        route=st.sampled_from((None, PORTS)),
+        booked=st.booleans(),
     )
-    def open_first(self, token, amount, days, route):
+    def open_first(self, token, amount, days, booked):
         """Every history starts with a shipment (hypothesis tries empty ones first)."""
-        ShipmentsMachine.open(self, token, amount, days, ((2, 0, 2000), (3, 255, 3000)), route)
+        tranches = ((2, 0, 2000), (3, 255, 3000))
+        ShipmentsMachine.open(self, token, amount, days, tranches, PORTS, booked, "honest")
 
     def teardown(self):
         try:

@@ -105,7 +105,7 @@ TAMPERING = {
     "route hash": (_set(("routes", 0, "route_hash"), flip), "legs hash to"),
     "route mode": (
         _set(("routes", 0, "legs", 0, "mode"), lambda v: "boat"),
-        "routes[0].legs[0].mode: 'boat' must be one of sea, air, rail, road",
+        "routes[0].legs[0].mode: 'boat' must be one of sea, air, rail, road, barge",
     ),
     "network hash": (_set(("network_hash",), flip), "network_hash"),
     "items root": (_set(("items", "root"), flip), "items hash to root"),

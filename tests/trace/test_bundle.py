@@ -57,6 +57,21 @@ def test_history_gives_back_standard_signatures(tl, full):
     assert verify_bundle(bundle) == []
 
 
+def test_a_relayed_milestone_on_a_later_leg_verifies(tl, builder):
+    """The attestation nonce of a milestone on leg 1 follows the contract's rule (whatever it
+    counts), so its signature recovers to the leg's carrier offline."""
+    b = builder([])
+    b.step("carrier1", 0, Code.DEPA, "CNSHA")
+    b.step("carrier1", 0, Code.ARRI, "NLRTM")
+    b.relayed("carrier2", 1, Code.DEPA, "NLRTM")
+
+    bundle = build_bundle(tl, b.sid)
+
+    (relayed,) = [m for m in bundle["milestones"] if m["relayed"]]
+    assert relayed["leg"] == 1 and relayed["seq"] == 2
+    assert verify_bundle(bundle) == [] and verify_bundle(bundle, tl.chain) == []
+
+
 def test_identical_attestations_in_one_batch_each_keep_their_own_signature(tl):
     """The call data carries no nonce: the k-th relayed copy of a milestone in a transaction is
     its k-th signed entry. Two identical INSPs (same time) and another shipment's milestone in

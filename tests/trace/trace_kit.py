@@ -59,11 +59,11 @@ class Builder:
                 leg("NLRTM", "DEHAM", modes[1], self.c2, now + 31 * DAY, now + 32 * DAY),
             ]
         )
-        self.sid = tl.open_shipment(
+        self.sid = tl.open_agreed_shipment(
             "buyer",
             seller="seller",
+            encoded=self.route,
             amount=10**18,
-            destination="DEHAM",
             deadline=now + 60 * DAY,
             arbiter="arbiter",
             items_root=root if items_at_open else bytes(32),
@@ -72,7 +72,6 @@ class Builder:
             if not items_at_open:
                 tl.commit_items("seller", self.sid, root)
             trace_items.remember(tl, self.sid, self.items)
-        tl.commit_route("seller", self.sid, self.route)
 
     def m(self, leg_, code, location, classifier=Classifier.ACT, at=None):
         chain = self.tl.chain

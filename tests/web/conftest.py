@@ -92,16 +92,17 @@ class Journey:
 
             self.items = trace_items.parse_items("\n".join(ITEMS))
             root = trace_items.items_root(self.items)
-        self.sid = tl.open_shipment(
-            "buyer",
-            seller="seller",
+        # "open": the buyer accepted the seller's offer; the carriers confirm at "routed".
+        offer = tl.make_offer(
+            "seller",
+            encode(self.legs),
             amount=25 * 10**17,
-            destination="DEDUI",
             deadline=t0 + 45 * DAY,
             arbiter="arbiter",
             tranches=[Tranche(Code.DEPA, 0, 2_000)],
             items_root=root,
         )
+        self.sid = tl.accept_offer("buyer", offer)
         if self.items:
             from tradelane.trace import items as trace_items
 
@@ -127,7 +128,8 @@ class Journey:
         return self
 
     def _routed(self):
-        self.tl.commit_route("seller", self.sid, encode(self.legs))
+        for i in range(len(self.legs)):
+            self.tl.confirm_booking(f"carrier{i + 1}", self.sid, i)
 
     def _departed(self):
         dep = self.legs[0][4]

@@ -115,3 +115,19 @@ def test_app_factory_accepts_a_callable(tl):
 
     with TestClient(create_app(lambda: tl)) as c:
         assert c.get("/api/health").status_code == 200
+
+
+def test_actions_say_what_each_party_can_do_with_the_call_ready_for_a_wallet(client, journey, tl):
+    j = journey("delivered")
+    buyer = client.get(f"/api/shipments/{j.sid}/actions").json()
+    by_key = {a["action"]: a for a in buyer}
+    assert set(by_key) == {"confirm", "dispute", "finalize"}
+    confirm = by_key["confirm"]
+    assert confirm["open_now"] and confirm["sender"] == tl.chain.address("buyer")
+    assert confirm["data"] == tl.contract.encode_abi("confirmDelivery", args=[j.sid])
+    assert confirm["to"] == tl.address and confirm["command"].startswith("tradelane confirm")
+    assert not by_key["finalize"]["open_now"] and by_key["finalize"]["opens"] > 0
+    seller = client.get(f"/api/shipments/{j.sid}/actions?as=seller").json()
+    # the seller was paid a tranche on departure: it can withdraw that now
+    assert {a["action"] for a in seller} == {"cancel", "dispute", "finalize", "withdraw"}
+    assert client.get(f"/api/shipments/{j.sid}/actions?as=pirate").status_code == 400

@@ -50,12 +50,13 @@ def test_completed_shipment_says_so_and_stops_live_updates(client, journey):
     assert "Delivered" in html
 
 
-def test_open_shipment_without_route_has_a_placeholder_map(client, journey):
+def test_accepted_shipment_shows_its_agreed_route_before_bookings(client, journey):
+    """Since offers (issue 12), a shipment has its route from the start: no placeholder map."""
     j = journey("open")
 
     html = client.get(f"/shipment/{j.sid}").text
 
-    assert "Awaiting route" in html and "No route committed yet" in html
+    assert "No route committed yet" not in html and "DEDUI" in html
 
 
 def test_body_fragment_and_standalone_map(client, journey):
@@ -132,3 +133,17 @@ def test_pages_have_landmarks_labels_and_viewport(client, journey):
         assert 'class="skip"' in html
     home = client.get("/").text
     assert '<label for="q">' in home
+
+
+def test_party_page_pages_through_older_shipments(client, journey, tl, monkeypatch):
+    from tradelane.web import pages
+
+    ids = [journey("open").sid for _ in range(3)]
+    monkeypatch.setattr(pages, "PARTY_PAGE", 2)
+    buyer = tl.chain.address("buyer")
+    first = client.get(f"/party/{buyer}").text
+    assert f'href="/shipment/{ids[2]}?as=buyer"' in first
+    assert f'href="/shipment/{ids[0]}?as=buyer"' not in first
+    assert f'href="/party/{buyer}?before={ids[1]}"' in first
+    older = client.get(f"/party/{buyer}?before={ids[1]}").text
+    assert f'href="/shipment/{ids[0]}?as=buyer"' in older and "Newest" in older

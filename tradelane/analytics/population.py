@@ -17,8 +17,9 @@ Per leg, each shipment draws its own (one box per sailing, many sailings per ser
 * one EST of the arrival, given uniformly between 20 % and 80 % of the way, off by
   Normal(0, ``eta_error_hours_per_day`` × days ahead).
 
-Shipments of a demand pair book one of the ``alternatives`` cheapest routes with a
-probability proportional to the product of its lanes' ``share`` (default 1).
+Shipments of a demand pair book one of the ``alternatives`` cheapest corridors, on any
+carrier serving its legs, with a probability proportional to the product of its lanes'
+``share`` (default 1).
 A transfer connects when the cargo is discharged and the minimum connection time has
 passed before the next service's cut-off; otherwise it takes that service's next weekly
 departure — the same rule ``routing.ontime`` models.
@@ -38,6 +39,7 @@ from routing.assumptions import MIN_CONNECTION_HOURS
 from routing.search import next_departure
 
 from ..errors import InputError
+from .routes import carrier_variants
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -231,9 +233,10 @@ def plan_population(cfg: SimConfig, start: int) -> list[Plan]:
         ready_dt = datetime.fromtimestamp(int(r) // H * H, UTC)
         key = (o, d, ready_dt)
         if key not in cache:
-            cache[key] = routing.propose(
+            corridors = routing.propose(
                 cfg.network, o, d, alternatives=pop["alternatives"], depart_after=ready_dt
             )
+            cache[key] = carrier_variants(cfg.network, corridors, ready_dt)
         routes = cache[key]
         weight = np.array([_share(cfg, r) for r in routes])
         route = routes[rng.choice(len(routes), p=weight / weight.sum())]

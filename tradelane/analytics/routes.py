@@ -11,29 +11,72 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import routing
 from routing.ontime import OnTime, rank_on_time
+from routing.propose import schedule
 from routing.query import parse_time
 
 from ..errors import InputError
 from .snapshot import Snapshot, load_snapshot
 
-__all__ = ["candidates", "naming", "on_time_routes"]
+__all__ = ["candidates", "carrier_variants", "naming", "on_time_routes"]
 
 OBJECTIVE = "on-time"
 
 
+def carrier_variants(
+    network: routing.Network, routes: list[routing.Route], start: datetime, limit: int = 24
+) -> list[routing.Route]:
+    """``routes`` plus, for each leg, the same corridor with another carrier's parallel
+    service on that leg, rescheduled from ``start``.
+
+    Routing's alternatives differ by corridor; whether the reliable carrier or the
+    cheaper one on the same port pair is the better bet is exactly the question on-time
+    ranking answers, so those variants are candidates too (cheapest first, ``limit``).
+    """
+    adj = network.graph._adj
+    seen = {_ident(r): r for r in routes}
+    extra = []
+    for r in routes:
+        edges = [(x.origin, x.destination, x.service) for x in r.legs]
+        for i, (u, v, key) in enumerate(edges):
+            for other in adj[u][v]:
+                if other == key or adj[u][v][other]["carrier"] == r.legs[i].carrier:
+                    continue
+                alt = [*edges[:i], (u, v, other), *edges[i + 1 :]]
+                legs = schedule(network, alt, start)
+                variant = routing.Route(
+                    legs, r.network_hash, r.objective, round(sum(x.cost_usd for x in legs), 4)
+                )
+                if _ident(variant) not in seen:
+                    seen[_ident(variant)] = variant
+                    extra.append(variant)
+    extra.sort(key=lambda x: (x.totals.cost_usd, x.legs[-1].arrival))
+    return [*routes, *extra[: max(0, limit - len(routes))]]
+
+
+def _ident(route: routing.Route) -> tuple:
+    return tuple((x.origin, x.destination, x.service) for x in route.legs)
+
+
+def _start(query: Mapping) -> datetime:
+    start = parse_time(query.get("depart_after"), "depart-after")
+    return start or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+
+
 def candidates(network: routing.Network, origin: str, destination: str, query: dict, k: int):
-    """The cheapest few routes and the earliest arrival (deduplicated), no deadline cut."""
+    """The cheapest few corridors and the earliest arrival, each with its other carriers'
+    variants (:func:`carrier_variants`), no deadline cut."""
     base = {**query, "deadline": None, "pareto": False}
     seen: dict[tuple, routing.Route] = {}
     for objective, n in (("cost", max(k, 3)), ("time", 1)):
         for r in routing.propose(
             network, origin, destination, **{**base, "objective": objective, "alternatives": n}
         ):
-            seen.setdefault(tuple((x.origin, x.carrier, x.service) for x in r.legs), r)
-    return list(seen.values())
+            seen.setdefault(_ident(r), r)
+    return carrier_variants(network, list(seen.values()), _start(query))
 
 
 def on_time_routes(

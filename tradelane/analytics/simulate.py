@@ -23,11 +23,11 @@ from web3.logs import DISCARD
 
 from routing.encode import encode_route
 
-from .. import attest, deployments
+from .. import agreement, attest, deployments
 from ..chain import Chain
-from ..client import ETH, Tradelane
+from ..client import Tradelane
 from ..errors import ChainError
-from ..model import Classifier, Code, Milestone, parse_locode
+from ..model import Classifier, Code, Milestone
 from .population import Plan, SimConfig, plan_population
 
 __all__ = ["SimResult", "carrier_account", "carrier_directory", "open_shipments", "run"]
@@ -58,38 +58,48 @@ def _record_directory(names) -> dict[str, str]:
 def open_shipments(
     tl: Tradelane, plans: list[Plan], carriers: dict[str, str], amount: int
 ) -> list[int]:
-    """Open simulated shipments, each funded and with its route committed — the one place
-    the simulator creates shipments (buyer, seller and arbiter are the dev accounts).
+    """Open simulated shipments, each agreed, funded and with its route and bookings in force —
+    the one place the simulator creates shipments (buyer, seller and arbiter are the dev
+    accounts, each carrier the key derived from its name).
 
-    Each shipment is `Tradelane.open_shipment`'s order and `commit_route`'s call; sent with
-    `Chain.send_many` (consecutive nonces, one JSON-RPC batch, then every receipt) so a
-    step's bookings cost two round trips instead of two per shipment.
+    Each shipment is the seller's signed offer (`Tradelane.make_offer`) with every carrier's
+    booking riding along, accepted by the buyer; the acceptances go out with `Chain.send_many`
+    (consecutive nonces, one JSON-RPC batch, then every receipt).
     """
     if not plans:
         return []
     chain, fn = tl.chain, tl.contract.functions
-    buyer, seller, arbiter = (chain.address(n) for n in ("buyer", "seller", "arbiter"))
-    opens = [
-        fn.openShipment(
-            (seller, ETH, amount, parse_locode(p.route.destination), p.deadline, arbiter,
-             bytes(32), [])
+    names = {address: name for name, address in carriers.items()}
+    accepts = []
+    for p in plans:
+        offer = tl.make_offer(
+            "seller",
+            encode_route(p.route, carriers),
+            amount=amount,
+            deadline=p.deadline,
+            arbiter="arbiter",
+            destination=p.route.destination,
         )
-        for p in plans
-    ]  # fmt: skip
-    gas = int(opens[0].estimate_gas({"from": buyer, "value": amount}) * 1.5)
-    receipts = chain.send_many(opens, "buyer", gas=gas, value=amount)
-    event = tl.contract.events.ShipmentOpened()
-    ids = [int(event.process_receipt(r, errors=DISCARD)[0]["args"]["shipmentId"]) for r in receipts]
-    commits = [
-        fn.commitRoute(sid, enc.legs, enc.route_hash, enc.network_hash)
-        for sid, enc in (
-            (sid, encode_route(p.route, carriers)) for sid, p in zip(ids, plans, strict=True)
+        digest = bytes.fromhex(offer["digest"][2:])
+        bookings = [
+            agreement.sign_booking(
+                carrier_account(names[leg["carrier"]]), chain.chain_id, tl.address, digest, i
+            )
+            for i, leg in enumerate(offer["terms"]["legs"])
+        ]
+        args, sig = agreement.offer_call_args(offer)
+        accepts.append(
+            fn.acceptOffer(args, sig, agreement.booking_tuples(bookings, offer["digest"]))
         )
-    ]
     longest = max(range(len(plans)), key=lambda i: len(plans[i].route.legs))
-    gas = int(commits[longest].estimate_gas({"from": seller}) * 1.5)
-    chain.send_many(commits, "seller", gas=gas)
-    return ids
+    gas = int(
+        accepts[longest].estimate_gas({"from": chain.address("buyer"), "value": amount}) * 1.5
+    )
+    receipts = chain.send_many(accepts, "buyer", gas=gas, value=amount)
+    event = tl.contract.events.ShipmentOpened()
+    return [
+        int(event.process_receipt(r, errors=DISCARD)[0]["args"]["shipmentId"]) for r in receipts
+    ]
 
 
 @dataclass
@@ -145,7 +155,7 @@ def run(
         key=lambda item: (item[0], item[1], item[2]),
     )
     ids: dict[int, int] = {}
-    seq: dict[int, int] = {}
+    seq: dict[tuple[int, int], int] = {}  # (shipment, leg) → milestones signed on that leg
     txs = milestones = refunds = 0
     done = 0
     i = 0
@@ -160,7 +170,7 @@ def run(
         for k, sid in zip(
             booked, open_shipments(tl, [plans[k] for k in booked], carriers, amount), strict=True
         ):
-            ids[k], seq[sid] = sid, 0
+            ids[k] = sid
         txs += 2 * len(booked)
         batch = []
         while i < end:
@@ -198,14 +208,15 @@ def run(
 
 
 def _attest(tl: Tradelane, plan: Plan, sid: int, e, seq: dict, keys: dict, step_end: int):
-    """The leg's carrier signs the milestone off-line, valid for a day after the step."""
+    """The leg's carrier signs the milestone off-line, valid for a day after the step; its
+    nonce is its place on its leg (SPECIFICATION.md A5)."""
     carrier = keys[plan.route.legs[e.leg].carrier]
     m = Milestone(sid, e.leg, Code[e.code], Classifier[e.classifier], e.location, e.event_time)
     chain = tl.chain
     signed = attest.sign_milestone(
-        carrier, chain.chain_id, tl.address, m, seq[sid], step_end + 86400
+        carrier, chain.chain_id, tl.address, m, seq.get((sid, e.leg), 0), step_end + 86400
     )
-    seq[sid] += 1
+    seq[(sid, e.leg)] = seq.get((sid, e.leg), 0) + 1
     return signed
 
 

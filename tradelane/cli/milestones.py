@@ -171,12 +171,16 @@ def milestone(
     with spinner(f"recording {m.describe()}…", quiet=as_json):
         receipt = tl.record(acct, m)
     row = tx_row(m.describe(), receipt)
+    # What the chain recorded in that transaction (an earlier run's may carry another time).
+    recorded = [e for e in tl.history(shipment_id) if e.tx_hash == row["tx"]]
+    m = recorded[-1].milestone if recorded else m
     if as_json:
         print_json({"shipment_id": shipment_id, "milestone": _milestone_json(m), **row})
         return
+    by = "; sent by an earlier run of this command, nothing sent now" if row["earlier_run"] else ""
     out().print(
         f"recorded {m.describe()} at {when(m.event_time)} on shipment {shipment_id} "
-        f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']})"
+        f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']}{by})"
     )
 
 
@@ -249,9 +253,10 @@ def relay(files: tuple[Path, ...], rpc: str | None, account: str, as_json: bool)
         out().print(f"nothing to relay: all {len(done)} attestation(s) are already recorded")
         return
     row = rows[0]
+    by = "; sent by an earlier run of this command, nothing sent now" if row["earlier_run"] else ""
     out().print(
         f"relayed {len(todo)} milestone(s) in one transaction "
-        f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']})"
+        f"(block {row['block']}, gas {row['gas']:,}, tx {row['tx']}{by})"
     )
     for a in todo:
         out().print(f"  {_describe(a)}")

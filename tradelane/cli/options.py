@@ -37,6 +37,7 @@ __all__ = [
     "err_console",
     "spinner",
     "print_json",
+    "ask",
     "parse_amount",
     "format_amount",
     "parse_time",
@@ -172,6 +173,20 @@ def spinner(message: str, *, quiet: bool = False) -> Iterator[None]:
         return
     with console.status(message):
         yield
+
+
+def ask(what: str, *, yes: bool, as_json: bool, refuse_unattended: str | None = None) -> None:
+    """Show what will move; ask when a person is at the terminal (``--yes`` skips the
+    question). `refuse_unattended`: a reason to refuse without a terminal unless ``--yes``."""
+    unattended = not yes and not sys.stdin.isatty()
+    if unattended and refuse_unattended:
+        raise InputError(f"{refuse_unattended}; nothing sent. Pass --yes to do it anyway")
+    if not as_json:
+        err_console().print(what)
+    if yes or unattended:
+        return
+    if not click.confirm("go ahead?", default=False, err=True):
+        raise InputError("not confirmed; nothing sent")
 
 
 def print_json(data: Any) -> None:

@@ -6,7 +6,6 @@ leads to, nothing is sent and the command says so.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 import click
@@ -19,7 +18,7 @@ from ..model import State
 from .app import cli
 from .options import (
     account_option,
-    err_console,
+    ask,
     format_amount,
     json_option,
     open_client,
@@ -31,20 +30,6 @@ from .options import (
     spinner,
     tx_row,
 )
-
-
-def ask(what: str, *, yes: bool, as_json: bool, refuse_unattended: str | None = None) -> None:
-    """Show what will move; ask when a person is at the terminal (``--yes`` skips the
-    question). `refuse_unattended`: a reason to refuse without a terminal unless ``--yes``."""
-    unattended = not yes and not sys.stdin.isatty()
-    if unattended and refuse_unattended:
-        raise InputError(f"{refuse_unattended}; nothing sent. Pass --yes to do it anyway")
-    if not as_json:
-        err_console().print(what)
-    if yes or unattended:
-        return
-    if not click.confirm("go ahead?", default=False, err=True):
-        raise InputError("not confirmed; nothing sent")
 
 
 def _act(

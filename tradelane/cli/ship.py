@@ -1,4 +1,8 @@
-"""`tradelane ship`: propose, pick, open with escrow and commit the route, in one go.
+"""`tradelane ship`: propose, pick, and open an agreed shipment, in one go — a DEV SHORTCUT.
+
+It plays every party with keys this machine holds (dev accounts): the seller signs the offer,
+each carrier signs its booking, the buyer accepts and funds it (`Tradelane.open_agreed_shipment`).
+Between two companies each party runs its own step with its own key (offer, accept, booking).
 
 Re-running the same command does not open a second shipment: every transaction it sends
 is journaled before it is broadcast (`tradelane.intents`), and a re-run finds the very
@@ -39,6 +43,10 @@ from .render import routes_table, tx_table
 from .route import load_network_option, query_from_options, routing_options
 
 DEV_CARRIERS = ("carrier1", "carrier2", "carrier3")
+DEV_NOTE = (
+    "dev shortcut: this machine signed as seller, buyer and every carrier; between real parties "
+    "each signs its own step (offer, booking, accept)"
+)
 WEEK = 7 * 86_400
 MAX_ALTERNATIVES = 50  # what routing proposes at most
 
@@ -117,7 +125,7 @@ def check_tranches(tranches: list[Tranche], legs: int, texts: tuple[str, ...]) -
 def _opened_before(chain: Chain) -> bool:
     """Whether an earlier run of this same `ship` journaled an opening transaction."""
     return any(
-        s.get("label", "").startswith("openShipment") and s.get("state") not in ("lost", "reverted")
+        s.get("label", "").startswith("acceptOffer") and s.get("state") not in ("lost", "reverted")
         for s in intents.steps(chain)
     )
 
@@ -268,10 +276,13 @@ def ship(
         "destination": route.destination,
         "items_root": bytes(root),
     }
-    with spinner("opening the shipment…", quiet=as_json):
-        shipment_id = tl.open_shipment(
+    with spinner("agreeing and opening the shipment…", quiet=as_json):
+        # One transaction (acceptOffer#0 of this command's intent): a re-run finds it, whatever
+        # offer it would sign anew.
+        shipment_id = tl.open_agreed_shipment(
             buyer,
-            seller=seller_acct.address,
+            seller=seller_acct,
+            encoded=encoded,
             amount=base_amount,
             destination=route.destination,
             deadline=due,
@@ -285,13 +296,8 @@ def ship(
     view = _adopt(tl, shipment_id, order)
     if items:
         trace_items.remember(tl, shipment_id, items_list)
-    rows = [] if resumed else [{**tx_row("open + fund escrow", opened), "by": "buyer"}]
-    if State(view["state"]) == State.OPEN:
-        with spinner("committing the route…", quiet=as_json):
-            receipt = tl.commit_route(seller_acct, shipment_id, encoded)
-        if not receipt.get("reused"):
-            rows.append({**tx_row("commit route", receipt), "by": "seller"})
-        view = tl.view(shipment_id)
+    step = "accept offer: open + fund + route + bookings"
+    rows = [] if resumed else [{**tx_row(step, opened), "by": "buyer"}]
     _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json)
 
 
@@ -319,10 +325,12 @@ def _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json) -> No
                 "token": view["token"],
                 "deadline": view["deadline"],
                 "transactions": rows,
+                "note": DEV_NOTE,
             }
         )
         return
     console = err_console()
+    console.print(f"[dim]{DEV_NOTE}[/]")
     if rows:
         console.print(tx_table(rows))
     if resumed:

@@ -12,7 +12,7 @@ from functools import cache
 from eth_abi import decode as abi_decode
 from eth_utils import event_abi_to_log_topic, to_checksum_address
 
-__all__ = ["Log", "EventDecoder", "as_int", "shipments_decoder"]
+__all__ = ["Log", "EventDecoder", "as_int", "shipments_abi", "shipments_decoder"]
 
 
 def as_int(value) -> int:
@@ -154,8 +154,15 @@ class EventDecoder:
 
 
 @cache
-def shipments_decoder() -> EventDecoder:
-    """The decoder of this version's Shipments contract (compiled ABI, cached)."""
+def shipments_abi() -> tuple[dict, ...]:
+    """The compiled ABI of this version's deployment: the `IShipments` surface (everything a
+    module behind the contract's fallback emits too) and the `Shipments` contract itself."""
     from ..contracts import artifact
 
-    return EventDecoder(artifact("Shipments").abi)
+    return (*artifact("IShipments").abi, *artifact("Shipments").abi)
+
+
+@cache
+def shipments_decoder() -> EventDecoder:
+    """The decoder of this version's Shipments deployment (compiled ABI, cached)."""
+    return EventDecoder(list(shipments_abi()))

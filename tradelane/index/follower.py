@@ -23,7 +23,7 @@ from sqlalchemy import and_, delete, func, select, update
 from .. import logs as logs_mod
 from ..chain import DEV_CHAIN_IDS, Chain
 from ..logs import Refused
-from .decode import EventDecoder, Log, shipments_decoder
+from .decode import EventDecoder, Log, shipments_abi, shipments_decoder
 from .decode import as_int as _int
 from .project import Projection, opening_tranches
 from .rpc import Rpc
@@ -85,7 +85,7 @@ class Follower:
         self.depth = depth
         self.span = span
         self.decoder = EventDecoder(abi) if abi is not None else shipments_decoder()
-        self.tranches_of = opening_tranches(abi if abi is not None else _shipments_abi())
+        self.tranches_of = opening_tranches(abi if abi is not None else list(shipments_abi()))
         self.lock = threading.Lock()  # one pass at a time per follower
 
     @classmethod
@@ -454,9 +454,3 @@ class Follower:
             except (Refused, OSError, logs_mod.ChainError) as err:
                 log.warning("index follower: %s (retrying in %ss)", err, poll)
             stop.wait(poll)
-
-
-def _shipments_abi() -> list[dict]:
-    from ..contracts import artifact
-
-    return artifact("Shipments").abi

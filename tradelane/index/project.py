@@ -199,6 +199,8 @@ class Projection:
             "tranches": self.tranches.get(log.tx_hash, ""),
             "tx_hash": log.tx_hash,
             "updated_block": log.block_number,
+            "agreement": _hex(a.get("offer", bytes(32))),
+            "confirmed_legs": 0,
         }
         for role in ("buyer", "seller", "arbiter"):
             self._party(sid, a[role], role, log)
@@ -246,6 +248,7 @@ class Projection:
                     "passages": passages,
                     "route_hash": route_hash,
                     "in_force": i >= from_leg,
+                    "confirmed": False,
                     **self._origin(log),
                 }
             )
@@ -266,10 +269,32 @@ class Projection:
                 }
             )
         ship.update(
-            route_version=version + 1, route_hash=route_hash, network_hash=_hex(a["networkHash"])
+            route_version=version + 1,
+            route_hash=route_hash,
+            network_hash=_hex(a["networkHash"]),
+            agreement=_hex(a.get("agreement", bytes.fromhex(ship["agreement"][2:]))),
+            # legs from `from_leg` are new: booked again (BookingsConfirmed follows)
+            confirmed_legs=ship["confirmed_legs"] & ((1 << from_leg) - 1),
         )
         if ship["state"] == State.OPEN.label:
             ship["state"] = State.ROUTED.label
+
+    def _on_BookingsConfirmed(self, log: Log, a: dict) -> None:  # noqa: N802
+        """The carriers of the legs in bitmask `legs` confirmed their bookings."""
+        sid = a["shipmentId"]
+        ship = self._ship(sid, log)
+        if ship is None:
+            return
+        ship["confirmed_legs"] |= a["legs"]
+        booked = [i for i in range(16) if a["legs"] >> i & 1]
+        for row in self.rows["legs"]:  # legs of this batch
+            if row["shipment_id"] == sid and row["in_force"] and row["leg"] in booked:
+                row["confirmed"] = True
+        self.conn.execute(
+            update(legs)
+            .where(self._where(legs, [sid]), legs.c.in_force, legs.c.leg.in_(booked))
+            .values(confirmed=True)
+        )
 
     def _on_MilestoneRecorded(self, log: Log, a: dict) -> None:  # noqa: N802
         sid = a["shipmentId"]

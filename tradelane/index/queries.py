@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from ..errors import NotFoundError
 from ..model import Classifier, Code, Milestone, MilestoneEvent, State, parse_locode
@@ -185,16 +185,14 @@ class Reader:
     # -- a party's shipments -------------------------------------------------------------
 
     def _of(self, address: str, roles: tuple[str, ...]):
-        return and_(
-            self._key(shipments),
-            or_(*(shipments.c[role] == address for role in roles)),
-        )
+        """The party rows of `address` in `roles`: one range of the (address, shipment_id)
+        index, so a page costs the same with 100 shipments or 100 000."""
+        return and_(self._key(parties), parties.c.address == address, parties.c.role.in_(roles))
 
     def count_of(self, address: str, roles: tuple[str, ...] = ("buyer", "seller")) -> int:
+        query = select(func.count(parties.c.shipment_id.distinct())).where(self._of(address, roles))
         with self.store.engine.connect() as conn:
-            return conn.execute(
-                select(func.count()).select_from(shipments).where(self._of(address, roles))
-            ).scalar_one()
+            return conn.execute(query).scalar_one()
 
     def shipments_of(
         self,
@@ -209,9 +207,15 @@ class Reader:
         `newest_first`; a page is `limit` ids, optionally only those below id `before`."""
         where = self._of(address, roles)
         if before is not None:
-            where = and_(where, shipments.c.shipment_id < before)
-        order = shipments.c.shipment_id.desc() if newest_first else shipments.c.shipment_id
-        query = select(shipments.c.shipment_id).where(where).order_by(order).limit(limit)
+            where = and_(where, parties.c.shipment_id < before)
+        column = parties.c.shipment_id
+        query = (
+            select(column)
+            .where(where)
+            .group_by(column)
+            .order_by(column.desc() if newest_first else column)
+            .limit(limit)
+        )
         with self.store.engine.connect() as conn:
             return [r[0] for r in conn.execute(query).all()]
 

@@ -22,11 +22,13 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
 )
 
 __all__ = ["Amount", "metadata", "TABLES", "DECODED"]
 
 metadata = MetaData()
+ZERO32 = "0x" + "00" * 32
 
 
 class Amount(TypeDecorator):
@@ -169,6 +171,9 @@ shipments = Table(
     Column("tranches", Text, nullable=False),  # "CODE:LEG:BPS,…" from the opening call
     Column("tx_hash", String(66), nullable=False),  # the opening transaction
     Column("updated_block", BigInteger, nullable=False),
+    # agreement (offers, bookings): 0 until a contract version that logs them
+    Column("agreement", String(66), nullable=False, server_default=ZERO32),  # offer/amendment
+    Column("confirmed_legs", Integer, nullable=False, server_default="0"),  # bit i: leg i booked
     Index("ix_shipments_buyer", "chain_id", "contract", "buyer", "shipment_id"),
     Index("ix_shipments_seller", "chain_id", "contract", "seller", "shipment_id"),
     Index("ix_shipments_state", "chain_id", "contract", "state"),
@@ -190,6 +195,7 @@ legs = Table(
     Column("passages", Integer, nullable=False),
     Column("route_hash", String(66), nullable=False),
     Column("in_force", Boolean, nullable=False),
+    Column("confirmed", Boolean, nullable=False, server_default=false()),  # carrier booked it
     *_origin(),
     Index("ix_legs_carrier", "chain_id", "contract", "carrier"),
 )
@@ -269,7 +275,8 @@ parties = Table(
     Column("address", String(42), primary_key=True),
     Column("role", String(12), primary_key=True),  # buyer/seller/arbiter/receiver/carrier
     Column("block_number", BigInteger, nullable=False),
-    Index("ix_parties_address", "chain_id", "contract", "address", "shipment_id"),
+    # covering (role too): else SQLite walks the whole primary key for "newest first"
+    Index("ix_parties_by_address", "chain_id", "contract", "address", "shipment_id", "role"),
 )
 
 TABLES = {t.name: t for t in metadata.sorted_tables}

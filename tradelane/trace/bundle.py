@@ -127,9 +127,11 @@ def _assemble(tl: Tradelane, shipment_id: int) -> dict:
 
 def attestation_nonce(milestones: Sequence[dict], index: int) -> int:
     """The nonce the contract binds into the `index`-th milestone's EIP-712 attestation: the
-    number of milestones recorded before it (`IShipments.attestationDigest`). The builder and
-    the verifier both derive it from the listed history, never from the file alone."""
-    return index
+    number of milestones recorded before it on the same leg (`IShipments.attestationDigest`,
+    SPECIFICATION.md A5). The builder and the verifier both derive it from the listed history,
+    never from the file alone."""
+    leg = milestones[index]["leg"]
+    return sum(1 for m in milestones[:index] if m["leg"] == leg)
 
 
 def _milestone(e, prev_head: str, raw: str | None, signed: tuple[int, bytes] | None) -> dict:

@@ -11,11 +11,11 @@ references (`tradelane.trace.references`) used, which the chain does not prove.
 
 Mapping: DEPA/ARRI are transport events with a ``transportCall`` (one call per leg end;
 mode sea → VESSEL with the vessel's IMO number, voyage and service code where the
-references know them; rail → RAIL; road → TRUCK); GTIN, LOAD, DISC, GTOT, INSP and DROP are
-equipment events (``LADEN``), one per container the shipment carries (ISO 6346 numbers,
-check digit validated), or one without ``equipmentReference`` when none is known; RELS
-(customs release) is a shipment event. The committed route's planned departures and
-arrivals are PLN transport events.
+references know them; rail → RAIL; road → TRUCK; barge → BARGE); GTIN, LOAD, DISC, GTOT,
+INSP and DROP are equipment events (``LADEN``), one per container the shipment carries
+(ISO 6346 numbers, check digit validated), or one without ``equipmentReference`` when
+none is known; RELS (customs release) is a shipment event. The committed route's planned
+departures and arrivals are PLN transport events.
 
 Times: ``eventDateTime`` is local time at the event's location with its offset (the
 place's time zone from `tradelane.trace.places`); ``eventCreatedDateTime`` is when the
@@ -45,8 +45,8 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "booking_reference", "export"]
 
 FORMAT = "dcsa-tnt/2.2.0"
-DCSA_MODES = {"sea": "VESSEL", "rail": "RAIL", "road": "TRUCK"}
-FACILITY = {"sea": "POTE", "rail": "RAMP", "road": "DEPO"}
+DCSA_MODES = {"sea": "VESSEL", "rail": "RAIL", "road": "TRUCK", "barge": "BARGE"}
+FACILITY = {"sea": "POTE", "rail": "RAMP", "road": "DEPO", "barge": "POTE"}
 TRANSPORT = {Code.DEPA, Code.ARRI}
 
 

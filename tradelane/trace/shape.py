@@ -86,7 +86,7 @@ POSITION = {"tx_hash": H32, "block_number": _int(0, 2**63), "log_index": _int(0,
 LEG = {
     "origin": LOCODE,
     "destination": LOCODE,
-    "mode": _one_of("sea", "air", "rail", "road"),
+    "mode": _one_of("sea", "air", "rail", "road", "barge"),
     "carrier": _address,
     "planned_departure": TIME,
     "planned_arrival": TIME,

@@ -198,7 +198,7 @@ def actions_for(s: ShipmentStatus, role: str, terms: Terms) -> tuple[Action, ...
         add(
             "settle",
             "Settle the dispute by the default rule",
-            f"The arbiter did not decide in time: the {held} held goes to {default}.",
+            f"If the arbiter has not decided by then, the {held} held goes to {default}.",
             "anyone",
             None,
             decide_by,

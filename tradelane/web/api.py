@@ -98,6 +98,61 @@ def shipment(request: Request, shipment_id: ShipmentId) -> dict:
         return service.shipment_status(tl, shipment_id).to_json()
 
 
+class ActionOut(BaseModel):
+    """One thing a party can do now (or soon) on a shipment, ready for a wallet."""
+
+    action: str = Field(examples=["confirm"])
+    title: str
+    effect: str
+    who: str = Field(description="buyer, seller, carrier, arbiter or anyone")
+    sender: str | None = Field(description="the only account the contract accepts it from")
+    open_now: bool
+    opens: int | None = Field(description="unix seconds when it becomes possible")
+    closes: int | None = Field(description="unix seconds after which it no longer helps")
+    command: str = Field(description="the `tradelane` command that sends it")
+    to: str = Field(description="the contract to call")
+    data: str | None = Field(description="call data for eth_sendTransaction (null: typed input)")
+
+
+@router.get(
+    "/shipments/{shipment_id}/actions",
+    response_model=list[ActionOut],
+    responses=ERRORS,
+    tags=["shipments"],
+)
+def shipment_actions(
+    request: Request,
+    shipment_id: ShipmentId,
+    role: Literal["buyer", "seller", "carrier", "arbiter"] = Query("buyer", alias="as"),
+) -> list[dict]:
+    """What `as` (buyer by default) can do on the shipment in its current state: each action
+    with its window, the command, and the transaction a browser wallet sends (`to`, `data`;
+    the server never signs anything)."""
+    from . import sources
+    from .actions import actions_for
+
+    with request.app.state.backend.use() as tl:
+        status = service.shipment_status(tl, shipment_id)
+        found = actions_for(status, role, sources.terms(tl, status))
+        encode, contract = tl.contract.encode_abi, tl.address
+    return [
+        {
+            "action": a.key,
+            "title": a.title,
+            "effect": a.effect,
+            "who": a.who,
+            "sender": a.sender,
+            "open_now": a.open_now,
+            "opens": a.opens,
+            "closes": a.closes,
+            "command": a.command,
+            "to": contract,
+            "data": encode(a.function, args=list(a.args)) if a.wallet else None,
+        }
+        for a in found
+    ]
+
+
 @router.get(
     "/shipments/{shipment_id}/live", response_model=Live, responses=ERRORS, tags=["shipments"]
 )

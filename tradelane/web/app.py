@@ -95,7 +95,10 @@ class Backend:
             _serialise(tl.chain.w3.provider, self.lock)
         url = self._index_url or (default_url() if isinstance(self._source, str) else None)
         if url is None:  # a throwaway file, not :memory: (one connection for every thread)
-            url = f"sqlite:///{tempfile.mkdtemp(prefix='tradelane-index-')}/index.sqlite"
+            self._scratch = tempfile.TemporaryDirectory(
+                prefix="tradelane-index-"
+            )  # removed at exit
+            url = f"sqlite:///{self._scratch.name}/index.sqlite"
         # a client of its own: one given by the caller keeps reading the chain (or its index)
         own = Tradelane(tl.chain, tl.address, tl.deployment)
         self._index = attach(own, url)

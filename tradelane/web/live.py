@@ -69,6 +69,11 @@ class LiveHub:
         self._stop.set()
 
     @property
+    def block(self) -> int | None:
+        """The last block the watcher has seen (None before its first look)."""
+        return self._block
+
+    @property
     def stopped(self) -> bool:
         return self._stop.is_set()
 

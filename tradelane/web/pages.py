@@ -22,6 +22,7 @@ from .views import build_page, headline_text, relative_text, time_text
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+PARTY_PAGE = 50  # shipments per party page
 
 
 def _render(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
@@ -70,6 +71,7 @@ def shipment_context(
         terms = sources.terms(tl, status)
         chance = sources.chance(tl, status)
         disputer = sources.disputer(tl, status)
+        pending = sources.pending_bookings(tl, status)
         refs = sources.references(tl, shipment_id)
         items = sources.items(tl, shipment_id)
     book = port_book()
@@ -81,6 +83,7 @@ def shipment_context(
         names=sources.names(),
         chance=chance,
         disputer=disputer,
+        pending=pending,
     )
     seen = last_seen(book, status)
     route_map = draw_route(
@@ -182,10 +185,11 @@ def digital_link_unit(sscc: str):
 
 
 @router.get("/party/{address}", response_class=HTMLResponse)
-def party(request: Request, address: str):
+def party(request: Request, address: str, before: int | None = Query(None, ge=1)):
     checked = service.party_address(address)
     with request.app.state.backend.use() as tl:
-        rows = service.party_shipments(tl, checked)
+        found = service.party_page(tl, checked, before=before, limit=PARTY_PAGE)
+    rows = found["rows"]
     book = port_book()
     shipments = [
         {
@@ -202,7 +206,14 @@ def party(request: Request, address: str):
         for role, s in rows
     ]
     name = sources.names().name(checked)
-    context = {"address": checked, "name": name, "shipments": shipments}
+    context = {
+        "address": checked,
+        "name": name,
+        "shipments": shipments,
+        "total": found["total"],
+        "next_before": found["next_before"],
+        "first_page": before is None,
+    }
     return _render(request, "party.html", context)
 
 

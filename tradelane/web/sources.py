@@ -20,6 +20,7 @@ __all__ = [
     "disputer",
     "items",
     "names",
+    "pending_bookings",
     "references",
     "short_address",
     "terms",
@@ -98,9 +99,10 @@ def chance(tl: Any, status: Any) -> Chance | None:
         return None
     if not found:
         return None
-    basis = f"{found.get('samples', 0)} simulated arrivals from observed legs"
+    basis = "from legs observed on chain"
     if found.get("fallback"):
-        basis += f"; modelled schedule for {', '.join(found['fallback'])}"
+        n = len(found["fallback"])
+        basis = f"partly from the published schedule: {n} legs or hubs lack history"
     return Chance(
         float(found["p_on_time"]),
         _ts(found.get("arrival_p10")),
@@ -191,3 +193,19 @@ def disputer(tl: Any, status: Any) -> str | None:
         return None
     logs = tl.logs("DisputeOpened", shipmentId=status.shipment_id)
     return logs[-1]["args"]["by"] if logs else None
+
+
+def pending_bookings(tl: Any, status: Any) -> tuple[int, ...]:
+    """Legs whose carrier has not confirmed its booking yet (contracts that track bookings),
+    checked only before the first milestone: after it, the route is under way."""
+    from ..model import State
+
+    if status.state != State.ROUTED or status.milestone_count or not status.legs:
+        return ()
+    try:
+        confirmed = int(tl.view(status.shipment_id).get("confirmedLegs", -1))
+    except Exception:  # noqa: BLE001 - a contract without bookings
+        return ()
+    if confirmed < 0:
+        return ()
+    return tuple(i for i in range(len(status.legs)) if not confirmed >> i & 1)

@@ -199,8 +199,10 @@ def _leg(book, leg: LegView, status: ShipmentStatus, active: bool, names) -> Leg
     )
     if leg.actual_arrival:
         state, word = "completed", "Arrived"
-    elif leg.actual_departure:
+    elif leg.actual_departure and not status.state.final:
         state, word = "in-transit", "In transit"
+    elif leg.actual_departure:
+        state, word = "not-completed", "Departed; arrival never reported"
     elif active:
         state, word = "upcoming", "Not departed yet"
     else:

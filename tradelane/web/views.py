@@ -71,9 +71,16 @@ class ShipmentPage:
     extra_events: tuple[dict, ...] = field(default=())
 
 
-def _headline(s: ShipmentStatus, book: PortBook, names: Names, disputer: str | None):
+def _headline(s: ShipmentStatus, book: PortBook, names: Names, disputer: str | None, pending=()):
     """(headline, one-sentence summary, tone) in a buyer's words."""
     legs = s.legs
+    if s.state == State.ROUTED and pending and not s.refundable:
+        who = ", ".join(f"{names.label(legs[i].carrier)} (leg {i + 1})" for i in pending)
+        return (
+            "Awaiting carrier bookings",
+            f"The route is agreed and paid into escrow; waiting for {who} to confirm.",
+            "active",
+        )
     if s.state == State.OPEN:
         return "Awaiting route", "The seller has not committed a route yet.", "active"
     if s.state == State.ROUTED:
@@ -174,8 +181,15 @@ def delivery(s: ShipmentStatus, chance: Chance | None) -> Delivery:
             "",
         )
     if s.state.final or s.state == State.DISPUTED:
+        why = {
+            State.DISPUTED: "the goods are not delivered yet; payments are frozen while the "
+            "dispute is open",
+            State.REFUNDED: "the payment went back to the buyer",
+            State.RESOLVED: "the dispute was settled before delivery",
+            State.COMPLETED: "the payment was released",
+        }.get(s.state, s.state.label)
         word = "Not delivered" if s.state.final else "Delivery on hold"
-        return Delivery(word, None, "—", "", "closed", s.state.label, "")
+        return Delivery(word, None, "—", "", "closed", why, "")
     if not s.legs:
         return Delivery(
             "No delivery date yet",
@@ -191,7 +205,7 @@ def delivery(s: ShipmentStatus, chance: Chance | None) -> Delivery:
     odds = ""
     if chance is not None:
         odds = f"{round(chance.probability * 100)}% chance of delivery by the deadline"
-        if chance.early and chance.late:
+        if chance.early and chance.late and utc_text(chance.early) != utc_text(chance.late):
             band = f"Likely between {utc_text(chance.early)} and {utc_text(chance.late)}."
         if chance.basis:
             odds += f" ({chance.basis})"
@@ -263,6 +277,7 @@ def build_page(
     names: Names | None = None,
     chance: Chance | None = None,
     disputer: str | None = None,
+    pending: tuple[int, ...] = (),
 ) -> ShipmentPage:
     """The shipment page's view of `s`, for the party `role`."""
     names = names or Names()
@@ -274,7 +289,7 @@ def build_page(
         for e in s.milestones
         if e.milestone.leg not in leg_indexes
     )
-    headline, summary, tone = _headline(s, book, names, disputer)
+    headline, summary, tone = _headline(s, book, names, disputer, pending)
     when = delivery(s, chance)
     if active and tone == "active" and (when.risk == "late" or s.overdue):
         tone = "bad" if when.risk == "late" else "warn"
