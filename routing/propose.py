@@ -246,6 +246,12 @@ def propose(
         deadline=deadline,
         distinct=distinct,
     )
+    return _search(network, q, _start(q, now))
+
+
+def _start(q: Query, now: datetime | None) -> datetime:
+    """When the cargo is ready: ``depart_after``, else ``now`` (or the clock) floored to
+    the hour; the deadline must come after it."""
     if q.depart_after is not None:
         start = q.depart_after
     else:
@@ -255,7 +261,7 @@ def propose(
         raise InvalidQuery(
             f"deadline {q.deadline.isoformat()} is not after the departure time {start.isoformat()}"
         )
-    return _search(network, q, start)
+    return start
 
 
 def _search(network: Network, q: Query, start: datetime) -> list[Route]:
@@ -288,7 +294,13 @@ def _search(network: Network, q: Query, start: datetime) -> list[Route]:
             ranked = _alternatives(network, q, start_h, deadline_h, ranked[0], route_of)
         elif q.alternatives > 1:
             ranked += _exact(network, q, start_h, deadline_h, route_of)
-    ranked = list({id(r): r for r in ranked}.values())
+    return _rank(q, ranked)
+
+
+def _rank(q: Query, routes: list[Route]) -> list[Route]:
+    """Distinct routes best first (score, then cost, arrival, nodes); all of a Pareto set,
+    else the ``alternatives`` best."""
+    ranked = list({id(r): r for r in routes}.values())
     ranked.sort(key=lambda r: (r.score, r.totals.cost_usd, r.legs[-1].arrival, r.nodes))
     return ranked if q.pareto else ranked[: q.alternatives]
 
