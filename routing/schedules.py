@@ -1,12 +1,14 @@
-"""Weekly schedules: next departures, leg times, earliest-arrival search."""
+"""Weekly schedules: next departures, leg times, earliest-arrival search, ETD/ETA per leg."""
 
 from __future__ import annotations
 
 import heapq
 import itertools
+from datetime import UTC, datetime
 
 from .assumptions import IMPORT_RELEASE_HOURS, connection_hours
 from .edges import EdgeRef, edge_filter, trace_back
+from .model import Leg
 from .network import WEEK_HOURS, Network
 from .query import Query
 
@@ -90,3 +92,48 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
                 mode = keydict[k]["mode"]
                 heapq.heappush(heap, (arr, legs + 1, next(counter), v, mode, me, (n, v, k)))
     return None
+
+
+def to_datetime(hours: float) -> datetime:
+    """Epoch hours -> UTC datetime, rounded to the minute."""
+    return datetime.fromtimestamp(round(hours * 60) * 60, UTC)
+
+
+def to_hours(dt: datetime) -> float:
+    """UTC datetime -> hours since the unix epoch."""
+    return dt.timestamp() / 3600.0
+
+
+def schedule(network: Network, edges: list[EdgeRef], start: datetime) -> tuple[Leg, ...]:
+    """Give each lane of a route its ETD/ETA for cargo ready at ``start``.
+
+    Each leg leaves at its service's next weekly departure once the cargo is at the
+    departure point and the cut-off is met; at a transfer the minimum connection
+    (dwell) time is added first. On-demand legs (trucks) leave as soon as ready.
+    """
+    adj = network.graph._adj
+    t = to_hours(start)
+    legs = []
+    prev = None
+    for u, v, key in edges:
+        d = adj[u][v][key]
+        dep, arr = leg_times(d, t, prev)
+        prev = d["mode"]
+        legs.append(
+            Leg(
+                origin=u,
+                destination=v,
+                mode=d["mode"],
+                carrier=d["carrier"],
+                service=d["service"],
+                departure=to_datetime(dep),
+                arrival=to_datetime(arr),
+                distance_km=d["km"],
+                cost_usd=d["cost"],
+                co2e_kg=d["co2"],
+                passages=d["passages"],
+                via=d["via"],
+            )
+        )
+        t = arr
+    return tuple(legs)
