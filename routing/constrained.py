@@ -2,7 +2,7 @@
 
 A label-setting search over the multigraph with real schedules (each lane leaves at
 its next weekly departure, after the cut-off, the transfer dwell and any import
-release, as :func:`routing.search.leg_times`). A label is (objective so far, arrival
+release, as :func:`routing.schedules.leg_times`). A label is (objective so far, arrival
 time) at a node; it is dropped when its arrival plus a lower bound of the remaining
 time (reverse Dijkstra over in-motion hours + cut-off) misses the deadline, or when
 ``k`` labels at the node are no worse in both objective and arrival (FIFO schedules:
@@ -22,20 +22,12 @@ from collections.abc import Callable
 import networkx as nx
 
 from .assumptions import IMPORT_RELEASE_HOURS
+from .bestpath import _expand
+from .core import core_graph, query_graph
+from .edges import EdgeRef, _keys_along, alt_heuristic, edge_filter, edge_weight, projection
 from .network import Network
 from .query import Query
-from .search import (
-    EdgeRef,
-    _expand,
-    _keys_along,
-    alt_heuristic,
-    core_graph,
-    edge_filter,
-    edge_weight,
-    leg_times,
-    projection,
-    query_graph,
-)
+from .schedules import leg_times
 
 __all__ = ["on_time_best"]
 

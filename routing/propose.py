@@ -11,61 +11,17 @@ from .errors import InvalidQuery, NoRoute
 from .model import Leg, Route
 from .network import Network
 from .query import MIX_SCALES, Query, make_query
+from .schedules import schedule, to_datetime, to_hours
 from .search import (
     EdgeRef,
     best_path,
     earliest_arrival,
     edge_weight,
     k_best,
-    leg_times,
     pareto_set,
 )
 
 __all__ = ["propose", "schedule"]
-
-
-def _dt(hours: float) -> datetime:
-    """Epoch hours -> UTC datetime, rounded to the minute."""
-    return datetime.fromtimestamp(round(hours * 60) * 60, UTC)
-
-
-def _hours(dt: datetime) -> float:
-    return dt.timestamp() / 3600.0
-
-
-def schedule(network: Network, edges: list[EdgeRef], start: datetime) -> tuple[Leg, ...]:
-    """Give each lane of a route its ETD/ETA for cargo ready at ``start``.
-
-    Each leg leaves at its service's next weekly departure once the cargo is at the
-    departure point and the cut-off is met; at a transfer the minimum connection
-    (dwell) time is added first. On-demand legs (trucks) leave as soon as ready.
-    """
-    adj = network.graph._adj
-    t = _hours(start)
-    legs = []
-    prev = None
-    for u, v, key in edges:
-        d = adj[u][v][key]
-        dep, arr = leg_times(d, t, prev)
-        prev = d["mode"]
-        legs.append(
-            Leg(
-                origin=u,
-                destination=v,
-                mode=d["mode"],
-                carrier=d["carrier"],
-                service=d["service"],
-                departure=_dt(dep),
-                arrival=_dt(arr),
-                distance_km=d["km"],
-                cost_usd=d["cost"],
-                co2e_kg=d["co2"],
-                passages=d["passages"],
-                via=d["via"],
-            )
-        )
-        t = arr
-    return tuple(legs)
 
 
 def _score(q: Query, legs: tuple[Leg, ...], start: datetime) -> float:
@@ -246,6 +202,12 @@ def propose(
         deadline=deadline,
         distinct=distinct,
     )
+    return _search(network, q, _start(q, now))
+
+
+def _start(q: Query, now: datetime | None) -> datetime:
+    """When the cargo is ready: ``depart_after``, else ``now`` (or the clock) floored to
+    the hour; the deadline must come after it."""
     if q.depart_after is not None:
         start = q.depart_after
     else:
@@ -255,13 +217,13 @@ def propose(
         raise InvalidQuery(
             f"deadline {q.deadline.isoformat()} is not after the departure time {start.isoformat()}"
         )
-    return _search(network, q, start)
+    return start
 
 
 def _search(network: Network, q: Query, start: datetime) -> list[Route]:
     """Candidates by the query's mode (best, alternatives, Pareto), scheduled and ranked."""
-    start_h = _hours(start)
-    deadline_h = _hours(q.deadline) if q.deadline is not None else None
+    start_h = to_hours(start)
+    deadline_h = to_hours(q.deadline) if q.deadline is not None else None
     net_hash = q.route_network_hash(network.network_hash, start)
     made: dict[tuple, Route] = {}
 
@@ -288,7 +250,13 @@ def _search(network: Network, q: Query, start: datetime) -> list[Route]:
             ranked = _alternatives(network, q, start_h, deadline_h, ranked[0], route_of)
         elif q.alternatives > 1:
             ranked += _exact(network, q, start_h, deadline_h, route_of)
-    ranked = list({id(r): r for r in ranked}.values())
+    return _rank(q, ranked)
+
+
+def _rank(q: Query, routes: list[Route]) -> list[Route]:
+    """Distinct routes best first (score, then cost, arrival, nodes); all of a Pareto set,
+    else the ``alternatives`` best."""
+    ranked = list({id(r): r for r in routes}.values())
     ranked.sort(key=lambda r: (r.score, r.totals.cost_usd, r.legs[-1].arrival, r.nodes))
     return ranked if q.pareto else ranked[: q.alternatives]
 
@@ -304,8 +272,8 @@ def _first(network: Network, q: Query, start_h: float, deadline_h: float | None)
         if found is None:
             return None
         if deadline_h is not None:
-            legs = schedule(network, found, _dt(start_h))
-            if _hours(legs[-1].arrival) > deadline_h + 1e-9:
+            legs = schedule(network, found, to_datetime(start_h))
+            if to_hours(legs[-1].arrival) > deadline_h + 1e-9:
                 return "late"
         return found
     if deadline_h is None:
@@ -317,7 +285,7 @@ def _first(network: Network, q: Query, start_h: float, deadline_h: float | None)
 
 
 def _late(network: Network, q: Query, start: datetime) -> NoRoute:
-    fastest = earliest_arrival(network, q, _hours(start))
+    fastest = earliest_arrival(network, q, to_hours(start))
     arrival = schedule(network, fastest, start)[-1].arrival if fastest else None
     return NoRoute(
         f"no itinerary from {q.origin} to {q.destination} meets the deadline "
@@ -364,10 +332,10 @@ def _alternatives(network, q, start_h, deadline_h, first: Route, route_of) -> li
         weight = edge_weight(q.objective)
         best = sum(weight(adj[u][v][key]) for u, v, key in first_edges)
         routes: list[Route] = []
-        for bound in (best, None):  # bounded stretch first; unbounded if that is too few
+        for bound in (best, None):  # bounded stretch first; unbounded if under 3 routes
             vias = (route_of(edges) for edges in via_node_paths(network, q, bound))
             routes = pick_diverse(q.alternatives, first, lambda _seen: None, vias, network)
-            if len(routes) >= q.alternatives:
+            if len(routes) >= min(q.alternatives, 3):
                 break
         return routes
 
@@ -413,8 +381,8 @@ def _pareto(network, q, start_h, deadline_h, route_of) -> list[Route]:
         raise _no_route(network, q)
     routes = list({id(r): r for r in map(route_of, candidates)}.values())
     if deadline_h is not None:
-        routes = [r for r in routes if _hours(r.legs[-1].arrival) <= deadline_h + 1e-9]
+        routes = [r for r in routes if to_hours(r.legs[-1].arrival) <= deadline_h + 1e-9]
         if not routes:
-            raise _late(network, q, _dt(start_h))
+            raise _late(network, q, to_datetime(start_h))
     front = [r for r in routes if not any(_dominates(o, r) for o in routes)]
     return reduce_pareto(front, network)

@@ -202,82 +202,22 @@ def make_query(
     deadline=None,
     distinct: bool = True,
 ) -> Query:
-    """Validate the parameters of :func:`routing.propose` into a :class:`Query`."""
-    o = network.port(origin).locode
-    d = network.port(destination).locode
+    """Validate the parameters of :func:`routing.propose` into a :class:`Query`.
+
+    Checks run in a fixed order (ends, objective, alternatives, exclusions,
+    transshipments, modes, carriers, times), so a query with several faults always
+    reports the same one.
+    """
+    o, d = network.port(origin).locode, network.port(destination).locode
     if o == d:
         raise InvalidQuery(f"origin and destination are both {o}; give two different ports")
     weights = parse_objective(objective)
-    try:
-        k = int(alternatives)
-    except (TypeError, ValueError):
-        raise InvalidQuery(f"alternatives {alternatives!r} is not a whole number") from None
-    if not 1 <= k <= 50:
-        raise InvalidQuery(f"alternatives {alternatives!r} must be between 1 and 50")
-    if pareto and k > 1:
-        raise InvalidQuery("--pareto and --alternatives contradict; ask for one or the other")
-
-    passages = set()
-    for name in _names(avoid_passages, "passage"):
-        canon = normalise_passage(name)
-        if canon is None:
-            raise InvalidQuery(f"unknown passage {name!r}; known passages: {', '.join(PASSAGES)}")
-        passages.add(canon)
-    ports = {network.port(p).locode for p in _names(avoid_ports, "port")}
-    for end in (o, d):
-        if end in ports:
-            raise InvalidQuery(f"{end} is both an end of the route and a port to avoid")
-    countries = set()
-    for c in _names(avoid_countries, "country"):
-        code = c.upper()
-        if not re.fullmatch(r"[A-Z]{2}", code):
-            raise InvalidQuery(f"country {c!r} is not an ISO 3166 alpha-2 code like CN or EG")
-        countries.add(code)
-    for end in (o, d):
-        if network.ports[end].country in countries:
-            raise InvalidQuery(
-                f"{end} is in country {network.ports[end].country}, which is listed to avoid"
-            )
-
-    if max_transshipments is not None:
-        try:
-            mt = int(max_transshipments)
-        except (TypeError, ValueError):
-            raise InvalidQuery(
-                f"max transshipments {max_transshipments!r} is not a whole number"
-            ) from None
-        if mt < 0:
-            raise InvalidQuery(f"max transshipments {max_transshipments!r} must be 0 or more")
-        max_transshipments = mt
-
-    mode_set = None
-    if modes is not None:
-        mode_set = set()
-        for m in _names(modes, "mode"):
-            if m.lower() not in MODES:
-                raise InvalidQuery(f"unknown mode {m!r}; use sea, air, rail, road or barge")
-            mode_set.add(m.lower())
-        if not mode_set:
-            raise InvalidQuery("no transport mode given; use e.g. --modes sea,road")
-
-    carrier_set = None
-    if carriers is not None:
-        carrier_set = set()
-        lower = {c.lower(): c for c in network.carrier_names}
-        for c in _names(carriers, "carrier"):
-            match = lower.get(c.lower())
-            if match is None:
-                close = difflib.get_close_matches(c.lower(), list(lower), n=3, cutoff=0.5)
-                hint = (
-                    f"; did you mean {', '.join(lower[x] for x in close)}?"
-                    if close
-                    else "; see the carriers in docs/ROUTING.md"
-                )
-                raise InvalidQuery(f"unknown carrier {c!r}{hint}")
-            carrier_set.add(match)
-        if not carrier_set:
-            raise InvalidQuery("no carrier given; use e.g. --carriers 'Meridian Container Line'")
-
+    k = _alternatives(alternatives, pareto)
+    passages, ports, countries = _avoid(
+        network, (o, d), avoid_passages, avoid_ports, avoid_countries
+    )
+    mt = _max_transshipments(max_transshipments)
+    mode_set, carrier_set = _modes(modes), _carriers(network, carriers)
     start = parse_time(depart_after, "depart-after")
     end = parse_time(deadline, "deadline")
     if start and end and end <= start:
@@ -293,10 +233,96 @@ def make_query(
         avoid_passages=frozenset(passages),
         avoid_ports=frozenset(ports),
         avoid_countries=frozenset(countries),
-        max_transshipments=max_transshipments,
-        modes=frozenset(mode_set) if mode_set is not None else None,
-        carriers=frozenset(carrier_set) if carrier_set is not None else None,
+        max_transshipments=mt,
+        modes=mode_set,
+        carriers=carrier_set,
         depart_after=start,
         deadline=end,
         distinct=bool(distinct),
     )
+
+
+def _alternatives(alternatives, pareto) -> int:
+    try:
+        k = int(alternatives)
+    except (TypeError, ValueError):
+        raise InvalidQuery(f"alternatives {alternatives!r} is not a whole number") from None
+    if not 1 <= k <= 50:
+        raise InvalidQuery(f"alternatives {alternatives!r} must be between 1 and 50")
+    if pareto and k > 1:
+        raise InvalidQuery("--pareto and --alternatives contradict; ask for one or the other")
+    return k
+
+
+def _avoid(
+    network: Network, ends: tuple[str, str], avoid_passages, avoid_ports, avoid_countries
+) -> tuple[set[str], set[str], set[str]]:
+    """The passages, ports and countries to avoid, checked against the route's ends."""
+    passages = set()
+    for name in _names(avoid_passages, "passage"):
+        canon = normalise_passage(name)
+        if canon is None:
+            raise InvalidQuery(f"unknown passage {name!r}; known passages: {', '.join(PASSAGES)}")
+        passages.add(canon)
+    ports = {network.port(p).locode for p in _names(avoid_ports, "port")}
+    for end in ends:
+        if end in ports:
+            raise InvalidQuery(f"{end} is both an end of the route and a port to avoid")
+    countries = set()
+    for c in _names(avoid_countries, "country"):
+        code = c.upper()
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            raise InvalidQuery(f"country {c!r} is not an ISO 3166 alpha-2 code like CN or EG")
+        countries.add(code)
+    for end in ends:
+        if network.ports[end].country in countries:
+            raise InvalidQuery(
+                f"{end} is in country {network.ports[end].country}, which is listed to avoid"
+            )
+    return passages, ports, countries
+
+
+def _max_transshipments(value) -> int | None:
+    if value is None:
+        return None
+    try:
+        mt = int(value)
+    except (TypeError, ValueError):
+        raise InvalidQuery(f"max transshipments {value!r} is not a whole number") from None
+    if mt < 0:
+        raise InvalidQuery(f"max transshipments {value!r} must be 0 or more")
+    return mt
+
+
+def _modes(modes) -> frozenset[str] | None:
+    if modes is None:
+        return None
+    mode_set = set()
+    for m in _names(modes, "mode"):
+        if m.lower() not in MODES:
+            raise InvalidQuery(f"unknown mode {m!r}; use sea, air, rail, road or barge")
+        mode_set.add(m.lower())
+    if not mode_set:
+        raise InvalidQuery("no transport mode given; use e.g. --modes sea,road")
+    return frozenset(mode_set)
+
+
+def _carriers(network: Network, carriers) -> frozenset[str] | None:
+    if carriers is None:
+        return None
+    carrier_set = set()
+    lower = {c.lower(): c for c in network.carrier_names}
+    for c in _names(carriers, "carrier"):
+        match = lower.get(c.lower())
+        if match is None:
+            close = difflib.get_close_matches(c.lower(), list(lower), n=3, cutoff=0.5)
+            hint = (
+                f"; did you mean {', '.join(lower[x] for x in close)}?"
+                if close
+                else "; see the carriers in docs/ROUTING.md"
+            )
+            raise InvalidQuery(f"unknown carrier {c!r}{hint}")
+        carrier_set.add(match)
+    if not carrier_set:
+        raise InvalidQuery("no carrier given; use e.g. --carriers 'Meridian Container Line'")
+    return frozenset(carrier_set)

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from routing_kit import lane, make_network
 
 from routing import landmarks, search
+from routing.edges import _unfiltered
 from routing.query import make_query
 
 FILTERS = [
@@ -78,7 +79,7 @@ def test_alt_heuristic_is_admissible_and_consistent(reference):
 def test_alt_lower_bound_all_landmarks(reference):
     table = search.alt_table(reference, "cost")
     assert len(table.marks) == landmarks.N_LANDMARKS
-    h = search._unfiltered(reference, "cost")
+    h = _unfiltered(reference, "cost")
     rng = random.Random(3)
     nodes = _nodes(reference)
     for _ in range(5):
@@ -285,7 +286,7 @@ def test_small_graphs_match_brute_force(case, objective, max_ts, avoid, k):
 # ------------------------------------------------------------------ derived caches
 def test_landmark_disk_cache_round_trip(reference, tmp_path):
     table = search.alt_table(reference, "co2")
-    h = search._unfiltered(reference, "co2")
+    h = _unfiltered(reference, "co2")
     fp = landmarks.fingerprint(h)
     landmarks.save(table, tmp_path, reference.network_hash, fp)
     loaded = landmarks.load(tmp_path, reference.network_hash, "co2", fp)

@@ -1,0 +1,139 @@
+"""Weekly schedules: next departures, leg times, earliest-arrival search, ETD/ETA per leg."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from datetime import UTC, datetime
+
+from .assumptions import IMPORT_RELEASE_HOURS, connection_hours
+from .edges import EdgeRef, edge_filter, trace_back
+from .model import Leg
+from .network import WEEK_HOURS, Network
+from .query import Query
+
+#: Monday 1970-01-05 00:00 UTC, in hours after the unix epoch: weekly schedules anchor here.
+WEEK_ANCHOR_HOURS = 96.0
+
+
+def next_departure(ready: float, deps: tuple[float, ...]) -> float:
+    """The first weekly departure at or after ``ready`` (hours since the unix epoch).
+
+    ``deps`` are hours after Monday 00:00 UTC; an empty tuple means on demand.
+    """
+    if not deps:
+        return ready
+    week_pos = (ready - WEEK_ANCHOR_HOURS) % WEEK_HOURS
+    base = ready - week_pos
+    for dep in deps:
+        if dep >= week_pos - 1e-9:
+            return base + dep
+    return base + WEEK_HOURS + deps[0]
+
+
+def leg_times(data: dict, arrived: float, prev_mode: str | None) -> tuple[float, float]:
+    """(ETD, ETA) of a lane for cargo at its origin at ``arrived`` (hours since epoch).
+
+    ``prev_mode`` is the mode the cargo arrived by (None at the origin): the transfer
+    dwell and, from a ship or aircraft onto land or inland water, the import release
+    (:func:`routing.assumptions.connection_hours`) come first.
+    """
+    ready = arrived + connection_hours(prev_mode, data["mode"])
+    dep = next_departure(ready + data["cutoff"], data["deps"])
+    return dep, dep + data["h"]
+
+
+def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | None:
+    """The itinerary with the earliest arrival for cargo ready at ``start`` (epoch hours).
+
+    Time-dependent Dijkstra over the multigraph: each lane departs at its next weekly
+    departure after the cargo is ready and the cut-off is met; a transfer adds the
+    dwell (and the import release after a ship or aircraft, so a label is a node and
+    whether that release is pending). Departure functions are FIFO, so this is exact.
+    With ``max_transshipments`` the labels also count legs.
+    """
+    o, d = q.origin, q.destination
+    allowed = edge_filter(net, q)
+    max_legs = q.max_legs
+    adj = net.graph._adj
+    counter = itertools.count()
+    heap = [(start, 0, next(counter), o, None, -1, None)]
+    best_legs: dict[tuple, int] = {}
+    labels: list[tuple[int, EdgeRef | None]] = []
+    cap = (max_legs + 1) if max_legs is not None else 1
+    while heap:
+        t, legs, _, n, prev, parent, edge = heapq.heappop(heap)
+        state = legs if max_legs is not None else 0
+        key = (n, prev if prev in IMPORT_RELEASE_HOURS else None)
+        if state >= best_legs.get(key, cap):
+            continue
+        best_legs[key] = state
+        labels.append((parent, edge))
+        me = len(labels) - 1
+        if n == d:
+            return trace_back(labels, me)
+        if max_legs is not None and legs >= max_legs:
+            continue
+        nxt_state = legs + 1 if max_legs is not None else 0
+        for v, keydict in adj[n].items():
+            best: dict[str, tuple[float, str]] = {}  # next label class -> (arrival, key)
+            for k, data in keydict.items():
+                if allowed is not None and not allowed(n, v, k, data):
+                    continue
+                mode = data["mode"]
+                release = mode if mode in IMPORT_RELEASE_HOURS else None
+                if nxt_state >= best_legs.get((v, release), cap):
+                    continue
+                _, arr = leg_times(data, t, prev)
+                cls = release or ""
+                if cls not in best or arr < best[cls][0]:
+                    best[cls] = (arr, k)
+            for arr, k in best.values():
+                mode = keydict[k]["mode"]
+                heapq.heappush(heap, (arr, legs + 1, next(counter), v, mode, me, (n, v, k)))
+    return None
+
+
+def to_datetime(hours: float) -> datetime:
+    """Epoch hours -> UTC datetime, rounded to the minute."""
+    return datetime.fromtimestamp(round(hours * 60) * 60, UTC)
+
+
+def to_hours(dt: datetime) -> float:
+    """UTC datetime -> hours since the unix epoch."""
+    return dt.timestamp() / 3600.0
+
+
+def schedule(network: Network, edges: list[EdgeRef], start: datetime) -> tuple[Leg, ...]:
+    """Give each lane of a route its ETD/ETA for cargo ready at ``start``.
+
+    Each leg leaves at its service's next weekly departure once the cargo is at the
+    departure point and the cut-off is met; at a transfer the minimum connection
+    (dwell) time is added first. On-demand legs (trucks) leave as soon as ready.
+    """
+    adj = network.graph._adj
+    t = to_hours(start)
+    legs = []
+    prev = None
+    for u, v, key in edges:
+        d = adj[u][v][key]
+        dep, arr = leg_times(d, t, prev)
+        prev = d["mode"]
+        legs.append(
+            Leg(
+                origin=u,
+                destination=v,
+                mode=d["mode"],
+                carrier=d["carrier"],
+                service=d["service"],
+                departure=to_datetime(dep),
+                arrival=to_datetime(arr),
+                distance_km=d["km"],
+                cost_usd=d["cost"],
+                co2e_kg=d["co2"],
+                passages=d["passages"],
+                via=d["via"],
+            )
+        )
+        t = arr
+    return tuple(legs)
