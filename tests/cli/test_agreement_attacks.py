@@ -301,3 +301,23 @@ def test_an_offer_travels_as_json_on_stdout_and_stdin(co, tl):
     assert report["digest"] == document["digest"] and report["acceptable"] is True
     assert report["terms"]["arbiter"] == arbiter and report["status"] == "open"
     assert [o["digest"] for o in lotus.json("offers")].count(document["digest"]) == 1
+
+
+def test_offers_from_one_home_take_sequential_nonces(co, tl):
+    """A seller's offers share the contract's used-nonce words 256 at a time: `offer make`
+    numbers them one after another (past any used on chain), so acceptance pays for a fresh
+    word once per 256 offers rather than on every offer."""
+    lotus = co["lotus"]
+    arbiter = co["arb"].address
+
+    def make() -> int:
+        made = lotus.run("offer", "make", "CNSHA", "NLRTM", "--amount", "0.1", "--arbiter",
+                         arbiter, "--carrier", f"Meridian Container Line={co['k2'].address}",
+                         "--carrier", f"Boreal Ocean Carriers={co['k2'].address}",
+                         "-o", "-", *lotus.key)  # fmt: skip
+        return int(json.loads(made.stdout)["terms"]["nonce"])
+
+    first, second = make(), make()
+
+    assert second == first + 1
+    assert first < 256  # not a random 64-bit nonce
