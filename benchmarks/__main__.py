@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     results: dict = json.loads((HERE / "results.json").read_text()) if only else {}
     durations: dict[str, float] = results.get("durations_s", {})
+    written: set[str] = set()
     for title, module, kwargs, section in BENCHES:
         if only and module not in only:
             continue
@@ -97,10 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             timespec="seconds"
         )
         for name, values in (figures if section is None else {section: figures}).items():
-            if isinstance(values, dict) and isinstance(results.get(name), dict):
+            if name in written and isinstance(values, dict):
                 results[name].update(values)  # a section two benchmarks add to (web)
             else:
-                results[name] = values
+                results[name] = values  # replaces what an earlier run left
+            written.add(name)
     results["machine"] = _machine()
     results["durations_s"] = {k: round(v, 1) for k, v in durations.items()}
 
