@@ -199,7 +199,7 @@ def test_an_unbooked_carrier_moves_no_money_until_it_confirms(co, tl):
     again = k1.run("book", sid, "--leg", 0, *k1.key)
     k1.run("milestone", sid, "DEPA", *k1.key)
 
-    refused(early, "BookingNotConfirmed")
+    refused(early, "has not confirmed its booking yet", "tradelane book")
     assert "already confirmed; nothing sent" in again.stdout
     assert tl.view(sid)["milestones"] == 1
 

@@ -23,13 +23,9 @@ __all__ = ["coordinates", "local_iso", "location_uri", "offset", "time_zone"]
 
 @cache
 def _ports() -> dict[str, tuple[float, float]]:
-    try:
-        from routing.network import load_network
+    from routing import load_network
 
-        network = load_network()
-    except Exception:  # noqa: BLE001 - without the network no place is known: UTC, URN
-        return {}
-    return {code: (p.lat, p.lon) for code, p in network.ports.items()}
+    return {code: (p.lat, p.lon) for code, p in load_network().ports.items()}
 
 
 @cache

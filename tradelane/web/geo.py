@@ -7,10 +7,7 @@ Nothing is fetched from the internet.
 
 from __future__ import annotations
 
-import gzip
-import json
 from functools import cache
-from pathlib import Path
 
 __all__ = ["PortBook", "port_book", "sea_path", "PASSAGE_POINTS"]
 
@@ -51,26 +48,12 @@ class PortBook:
 
 @cache
 def port_book() -> PortBook:
-    """The routing network's ports (empty when the network cannot be read)."""
-    try:
-        from routing.network import load_network
+    """The routing network's ports."""
+    from routing import load_network
 
-        network = load_network()
-    except Exception:  # noqa: BLE001 - no names on the map is better than no page
-        return PortBook(_ports_from_file())
-    return PortBook({code: (p.name, p.country, p.lat, p.lon) for code, p in network.ports.items()})
-
-
-def _ports_from_file() -> dict[str, tuple[str, str, float, float]]:
-    """Read routing/data/network.json.gz directly (while `routing.load_network` is absent)."""
-    try:
-        import routing
-
-        path = Path(routing.__file__).parent / "data" / "network.json.gz"
-        data = json.loads(gzip.decompress(path.read_bytes()))
-    except (ImportError, OSError, ValueError):
-        return {}
-    return {row[0]: (row[1], row[2], float(row[3]), float(row[4])) for row in data["ports"]}
+    return PortBook(
+        {code: (p.name, p.country, p.lat, p.lon) for code, p in load_network().ports.items()}
+    )
 
 
 @cache
