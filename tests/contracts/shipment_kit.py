@@ -83,6 +83,8 @@ def route_hash(legs) -> bytes:
     return keccak(encode([LEG_TYPE], [legs]))
 
 
+# The typed data is spelled here again, independently of tradelane/agreement.py and attest.py,
+# on purpose: the contract tests check the contract against this second reading of the spec.
 ATTESTATION_TYPES = {
     "EIP712Domain": [
         {"name": "name", "type": "string"},
