@@ -141,7 +141,9 @@ def _markdown(results: dict) -> str:
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
         + ".",
         "",
-        "Written by `make bench`; numbers only, from one run.",
+        "Written by `make bench`; numbers only. Each benchmark's last run: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(results.get("run_dates", {}).items()))
+        + ".",
         "",
         "| section | figure | value |",
         "| --- | --- | ---: |",
