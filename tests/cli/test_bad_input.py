@@ -90,6 +90,11 @@ CASES = [
     (["cancel", S, "--account", "buyer", "--yes"], "is not the seller", {}),
     (["resolve", S, "--to-buyer", "150%"], "'150%'", {}),
     (["resolve", S, "--to-buyer", "abc"], "'abc'", {}),
+    (
+        ["resolve", S, "--to-buyer", "40%", "--account", "arbiter"],
+        "to resolve dispute it must be disputed",
+        {},
+    ),
     (["refund", S], "possible from 20", {}),
     (["finalize", S], "is Routed", {}),
     (["settle", S], "is Routed", {}),

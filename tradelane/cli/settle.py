@@ -31,6 +31,13 @@ from .options import (
     tx_row,
 )
 
+# The states a money-moving action needs, checked before its preview is shown.
+_NEEDS = {
+    "confirm delivery": (State.ROUTED, State.DELIVERED),
+    "cancel": (State.OPEN, State.ROUTED, State.DELIVERED),
+    "resolve dispute": (State.DISPUTED,),
+}
+
 
 def _act(
     shipment_id: int,
@@ -56,7 +63,13 @@ def _act(
                 f"{acct.address} is not the {party} of shipment {shipment_id} (the {party} is "
                 f"{v[party]}); pass --account with the {party}'s account"
             )
-        shown = preview(tl, v) if preview else None
+        shown = preview(tl, v) if preview else None  # checks the user's values first
+        needs = _NEEDS.get(action)
+        if needs and before not in needs:
+            raise InputError(
+                f"shipment {shipment_id} is {before.label}; to {action} it must be "
+                f"{' or '.join(s.label for s in needs)}; nothing sent"
+            )
         if shown:
             ask(shown[0], yes=yes, as_json=as_json, refuse_unattended=shown[1])
         with spinner(f"{action}…", quiet=as_json):
