@@ -13,10 +13,10 @@ import os
 from collections.abc import Callable
 
 import pytest
+from cli_kit import encoded_route
 from click.testing import CliRunner, Result
 
-from routing.encode import EncodedRoute, route_hash
-from tradelane.chain import connect, dev_accounts
+from tradelane.chain import connect
 from tradelane.cli import cli
 from tradelane.client import DAY, ETH, Tradelane
 from tradelane.model import Tranche
@@ -80,19 +80,6 @@ def chain_key(tl) -> str:
     from tradelane.deployments import chain_key
 
     return chain_key(tl.chain)
-
-
-def encoded_route(tl: Tradelane, stops=("CNSHA", "SGSIN", "NLRTM"), carriers=None) -> EncodedRoute:
-    """A committed-route argument built by hand: one leg per hop, 5 days each, from now+1d."""
-    dev = dev_accounts()
-    carriers = carriers or ["carrier1", "carrier2", "carrier3"]
-    start = tl.chain.now() + DAY
-    legs = []
-    for i, (a, b) in enumerate(zip(stops, stops[1:], strict=False)):
-        dep = start + i * 6 * DAY
-        carrier = dev[carriers[i % len(carriers)]].address
-        legs.append((a.encode(), b.encode(), 0, carrier, dep, dep + 5 * DAY, 0))
-    return EncodedRoute(legs=legs, route_hash=route_hash(legs), network_hash=bytes(32))
 
 
 @pytest.fixture

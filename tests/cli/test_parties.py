@@ -6,8 +6,8 @@ import json
 import shutil
 
 import pytest
+from cli_kit import encoded_route
 from click.testing import CliRunner
-from conftest import encoded_route
 
 from tradelane.chain import dev_accounts
 from tradelane.cli import cli
