@@ -193,6 +193,11 @@ class Chain:
         acct = self.account(sender)
         nonce = self.w3.eth.get_transaction_count(acct.address, "pending")
         fees = self._fees()
+        # Each full block raises the EIP-1559 base fee by up to 12.5 %: the cap must cover every
+        # block the batch fills, or its tail waits forever behind a base fee that outgrew it.
+        blocks = -(-len(calls) * gas // self.w3.eth.get_block("latest")["gasLimit"]) + 1
+        tip = fees["maxPriorityFeePerGas"]
+        fees["maxFeePerGas"] = int((fees["maxFeePerGas"] - tip) * 1.125**blocks) + tip
         raw = []
         for i, call in enumerate(calls):
             tx = call.build_transaction(
