@@ -14,19 +14,23 @@ business. The model (docs/ANALYTICS.md, "On-time routing"):
   schedule: planned transit, no departure delay, the minimum connection time — and the
   estimate says so in ``fallback``.
 
-Monte Carlo over ``samples`` draws (numpy), seeded, so an estimate is reproducible from
-the observations' snapshot hash, the route and the deadline.
+Monte Carlo over ``samples`` draws (numpy), seeded per lane and hub, so an estimate is
+reproducible from the observations' snapshot hash, the route and the deadline. Routes that
+share a lane or a hub see the same draws for it (common random numbers): the ranking then
+compares the routes' differences, not sampling noise, and each lane is sampled once per
+ranking however many candidates use it.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
-from .assumptions import CUTOFF_HOURS, MIN_CONNECTION_HOURS
+from .assumptions import CUTOFF_HOURS, connection_hours
 from .model import Route
 from .network import WEEK_HOURS, Network
 from .search import WEEK_ANCHOR_HOURS
@@ -116,6 +120,19 @@ def _next_departures(ready: np.ndarray, deps: tuple[float, ...]) -> np.ndarray:
     return base + slots[idx]
 
 
+def _slots(ready: np.ndarray, planned: float, deps: tuple[float, ...]) -> np.ndarray:
+    """The planned sailing for cargo ready (cut-off included) by then, else the service's
+    next departure. Only the late draws need the weekly timetable, when the planned
+    sailing is one of its departures (the usual case): the rest simply sail as planned."""
+    if _next_departures(np.asarray([planned]), deps)[0] != planned:
+        return np.maximum(planned, _next_departures(ready, deps))
+    slot = np.full(ready.shape, planned)
+    late = ready > planned
+    if late.any():
+        slot[late] = _next_departures(ready[late], deps)
+    return slot
+
+
 def _schedule_of(network: Network | None, leg) -> tuple[tuple[float, ...], float]:
     """(weekly departure hours, cut-off hours) of a leg's service; the leg's own planned
     hour, weekly, when the network does not know the service."""
@@ -125,6 +142,24 @@ def _schedule_of(network: Network | None, leg) -> tuple[tuple[float, ...], float
             return data["deps"], data["cutoff"]
     hour = (leg.departure.timestamp() / 3600.0 - WEEK_ANCHOR_HOURS) % WEEK_HOURS
     return (hour,), CUTOFF_HOURS.get(leg.mode, 0.0)
+
+
+class _Draws:
+    """Samples drawn with replacement, once per (what, key): each from its own generator
+    seeded by (seed, a stable digest of the key), so a lane's draws do not depend on which
+    route asks first."""
+
+    def __init__(self, samples: int, seed: int):
+        self.samples, self.seed = samples, seed
+        self._drawn: dict[tuple, np.ndarray] = {}
+
+    def __call__(self, what: str, key, values: np.ndarray) -> np.ndarray:
+        hit = self._drawn.get((what, key))
+        if hit is None:
+            tag = zlib.crc32(repr((what, key)).encode())
+            rng = np.random.default_rng((self.seed, tag))
+            hit = self._drawn[(what, key)] = rng.choice(values, self.samples)
+        return hit
 
 
 def estimate(
@@ -137,6 +172,7 @@ def estimate(
     departed: datetime | None = None,
     samples: int = 4000,
     seed: int = 0,
+    draws: _Draws | None = None,
 ) -> OnTime:
     """P(the route's cargo arrives by ``deadline``) and its arrival distribution.
 
@@ -144,9 +180,10 @@ def estimate(
     leg's cut-off). ``departed``: the first leg has already left then (a shipment under
     way): no departure delay is drawn for it, only its transit. ``network`` supplies each
     service's weekly departures for missed connections (without it a leg's own planned
-    hour repeats weekly).
+    hour repeats weekly). ``draws`` shares samples between the estimates of one ranking.
     """
-    rng = np.random.default_rng(seed)
+    draw = draws or _Draws(samples, seed)
+    samples = draw.samples
     first = route.legs[0]
     if ready is None:  # just in time for the first leg's cut-off
         start = first.departure.timestamp() / 3600.0 - _schedule_of(network, first)[1]
@@ -154,44 +191,49 @@ def estimate(
         start = ready.timestamp() / 3600.0
     t = np.full(samples, start)
     fallback: list[str] = []
+    prev_mode = None
     for i, leg in enumerate(route.legs):
         deps, cutoff = _schedule_of(network, leg)
         planned_dep = leg.departure.timestamp() / 3600.0
+        # the routing model's connection (dwell, and the import release from a ship or
+        # aircraft onto land) is the least time a transfer takes
+        floor = connection_hours(prev_mode, leg.mode) if i else 0.0
+        prev_mode = leg.mode
         if i == 0:
             ready_h = t
+        elif (hub := observations.hub(leg.origin)) is None:
+            fallback.append(f"hub {leg.origin}")
+            ready_h = t + floor
         else:
-            hub = observations.hub(leg.origin)
-            floor = MIN_CONNECTION_HOURS.get(leg.mode, 0.0)
-            if hub is None:
-                fallback.append(f"hub {leg.origin}")
-                ready_h = t + floor
-            else:
-                ready_h = t + np.maximum(rng.choice(hub, samples), floor)
+            ready_h = t + np.maximum(draw("hub", leg.origin, hub), floor)
         key = (leg.origin, leg.destination, leg.mode, leg.carrier)
         observed = observations.lane(key)
-        # The planned sailing if the cargo makes its cut-off, else the service's next one.
-        slot = np.maximum(planned_dep, _next_departures(ready_h + cutoff, deps))
+        slot = _slots(ready_h + cutoff, planned_dep, deps)
         if i == 0 and departed is not None:
             slot = np.full(samples, departed.timestamp() / 3600.0)
-            if observed is not None:
-                observed = (observed[0], np.zeros(1))
         if observed is None:
             fallback.append(f"{leg.origin}-{leg.destination} {leg.carrier}")
             t = slot + leg.transit_hours
         else:
             transit, delay = observed
-            t = slot + rng.choice(delay, samples) + rng.choice(transit, samples)
+            t = slot + draw("transit", key, transit)
+            if not (i == 0 and departed is not None):  # a departed leg has no delay left
+                t = t + draw("delay", key, delay)
+    return _summary(t, deadline, samples, fallback, observations.snapshot)
+
+
+def _summary(t: np.ndarray, deadline: datetime, samples: int, fallback, snapshot) -> OnTime:
     due = deadline.timestamp() / 3600.0
     p10, p50, p90 = np.percentile(t, [10, 50, 90])
     return OnTime(
-        probability=float(np.mean(t <= due)),
+        probability=float(np.count_nonzero(t <= due)) / samples,
         expected_arrival=_dt(np.mean(t)),
         p10=_dt(p10),
         p50=_dt(p50),
         p90=_dt(p90),
         samples=samples,
         fallback=tuple(dict.fromkeys(fallback)),
-        snapshot=observations.snapshot,
+        snapshot=snapshot,
     )
 
 
@@ -211,13 +253,9 @@ def rank_on_time(
     likely routes the cheaper one, then the earlier expected arrival, comes first — so a
     loose deadline that every candidate meets keeps the cheapest route on top.
     """
+    draws = _Draws(samples, seed)
     scored = [
-        (
-            r,
-            estimate(
-                r, deadline, observations, network=network, ready=ready, samples=samples, seed=seed
-            ),
-        )
+        (r, estimate(r, deadline, observations, network=network, ready=ready, draws=draws))
         for r in routes
     ]
     scored.sort(

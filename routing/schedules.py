@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from .assumptions import IMPORT_RELEASE_HOURS, connection_hours
 from .edges import EdgeRef, edge_filter, trace_back
+from .landmarks import Landmarks
 from .model import Leg
 from .network import WEEK_HOURS, Network
 from .query import Query
@@ -51,18 +52,24 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
     dwell (and the import release after a ship or aircraft, so a label is a node and
     whether that release is pending). Departure functions are FIFO, so this is exact.
     With ``max_transshipments`` the labels also count legs.
+
+    Goal-directed (time-dependent A*): a label is keyed by its arrival plus a lower bound
+    on the hours still to go (:func:`time_bound`); the bound is consistent, so the first
+    label popped at the destination is still the earliest arrival.
     """
     o, d = q.origin, q.destination
     allowed = edge_filter(net, q)
     max_legs = q.max_legs
     adj = net.graph._adj
+    bound_of = time_bound(net).to_target(d, o)
+    bounds: dict[str, float] = {}  # node -> its bound, computed once per search
     counter = itertools.count()
-    heap = [(start, 0, next(counter), o, None, -1, None)]
+    heap = [(start + bound_of(o), start, 0, next(counter), o, None, -1, None)]
     best_legs: dict[tuple, int] = {}
     labels: list[tuple[int, EdgeRef | None]] = []
     cap = (max_legs + 1) if max_legs is not None else 1
     while heap:
-        t, legs, _, n, prev, parent, edge = heapq.heappop(heap)
+        _, t, legs, _, n, prev, parent, edge = heapq.heappop(heap)
         state = legs if max_legs is not None else 0
         key = (n, prev if prev in IMPORT_RELEASE_HOURS else None)
         if state >= best_legs.get(key, cap):
@@ -88,10 +95,28 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
                 cls = release or ""
                 if cls not in best or arr < best[cls][0]:
                     best[cls] = (arr, k)
+            if best:
+                bound = bounds.get(v)
+                if bound is None:
+                    bound = bounds[v] = bound_of(v)
             for arr, k in best.values():
                 mode = keydict[k]["mode"]
-                heapq.heappush(heap, (arr, legs + 1, next(counter), v, mode, me, (n, v, k)))
+                label = (arr + bound, arr, legs + 1, next(counter), v, mode, me, (n, v, k))
+                heapq.heappush(heap, label)
     return None
+
+
+def _least_hours(data: dict) -> float:
+    """A lane's least door-to-door hours for cargo already at its origin: the cut-off and
+    the time in motion (waiting for the departure and the transfer dwell only add)."""
+    return data["cutoff"] + data["h"]
+
+
+def time_bound(net: Network) -> Landmarks:
+    """ALT lower bounds on the hours between two nodes (:mod:`routing.landmarks`), over
+    each lane's :func:`_least_hours`: no itinerary, filtered or not, is faster."""
+    key = ("earliest-arrival bound",)
+    return net.landmarks("least-hours", lambda: net.projection(key, None, _least_hours)[0])
 
 
 def to_datetime(hours: float) -> datetime:

@@ -11,7 +11,7 @@
 * :func:`pareto_set` - label-setting multi-criteria search (cost, time, CO2e) with
   per-node dominance, and pruning against the destination's labels using exact
   per-criterion lower bounds (reverse Dijkstra).
-* :func:`earliest_arrival` - time-dependent Dijkstra on the multigraph with weekly
+* :func:`earliest_arrival` - time-dependent A* on the multigraph with weekly
   departures, cut-offs and transshipment dwell (FIFO, so exact).
 
 Edges excluded by a query are hidden by a filter (the projection keeps only allowed

@@ -120,3 +120,40 @@ def test_a_proposal_names_its_analytics_snapshot(two_carriers):
         len({route.network_hash, naming(route, a).network_hash, naming(route, b).network_hash}) == 3
     )
     assert naming(route, a).legs == route.legs and naming(route, a).totals == route.totals
+
+
+def test_an_estimate_does_not_depend_on_the_other_candidates(two_carriers):
+    """Each lane is sampled from its own seeded stream: a route's estimate is the same alone,
+    first or last in a ranking (reproducible from snapshot, route and deadline)."""
+    obs = _observed(np.random.default_rng(4), late_share=0.4)
+    from tradelane.analytics.routes import candidates
+
+    routes = candidates(two_carriers, "XXAAA", "XXBBB", {"depart_after": MONDAY}, 2)
+    due = routes[0].legs[-1].arrival + timedelta(hours=30)
+    forward = {r.legs[0].carrier: e for r, e in rank_on_time(routes, due, obs)}
+    backward = {r.legs[0].carrier: e for r, e in rank_on_time(routes[::-1], due, obs)}
+    alone = {r.legs[0].carrier: estimate(r, due, obs) for r in routes}
+    assert forward == backward == alone
+    assert 0.5 < forward["Cheapo"].probability < 0.7  # 40 % four days late: a real spread
+
+
+def test_a_transfer_from_sea_to_land_waits_for_the_import_release():
+    """Without hub observations, a ship→truck transfer costs the routing model's connection:
+    the truck's dwell plus the import release (routing.assumptions.connection_hours)."""
+    from routing.assumptions import connection_hours
+
+    net = make_network(
+        [
+            lane("XXAAA", "XXBBB", carrier="Liner", hours=100, departures=[12]),
+            lane("XXBBB", "XXCCC", mode="road", carrier="Trucks", hours=10),
+        ]
+    )
+    [route] = routing.propose(net, "XXAAA", "XXCCC", depart_after=MONDAY.isoformat())
+    sea, road = route.legs
+    obs = Observations(transit={("XXAAA", "XXBBB", "sea", "Liner"): [100.0] * 50})
+    est = estimate(route, road.arrival, obs, network=net)
+    release = connection_hours("sea", "road")
+    assert release > connection_hours(None, "road")  # the release is more than nothing
+    want = sea.arrival + timedelta(hours=release + road.transit_hours)
+    assert est.p50 == want == road.arrival  # the model's schedule and the estimate agree
+    assert est.fallback == ("hub XXBBB", "XXBBB-XXCCC Trucks")

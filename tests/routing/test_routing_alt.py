@@ -283,6 +283,60 @@ def test_small_graphs_match_brute_force(case, objective, max_ts, avoid, k):
         assert best is None
 
 
+@st.composite
+def scheduled_networks(draw):
+    """Small multigraphs of weekly services by sea, air and road (cut-offs, import release)."""
+    lanes, o, d = draw(small_networks())
+    for x in lanes:
+        x["mode"] = draw(st.sampled_from(["sea", "air", "road"]))
+        x["cutoff"] = float(draw(st.integers(0, 30)))
+        hours = st.integers(0, 7 * 24 - 1).map(float)
+        weekly = sorted(set(draw(st.lists(hours, max_size=3))))
+        x["departures"] = [] if x["mode"] == "road" else weekly
+    return lanes, o, d, draw(st.integers(0, 14 * 24))
+
+
+def _earliest_by_brute_force(net, q, start):
+    """The least arrival over every simple path, each scheduled lane by lane."""
+    g, best = net.graph, None
+    for path in nx.all_simple_edge_paths(g, q.origin, q.destination):
+        if q.max_legs is not None and len(path) > q.max_legs:
+            continue
+        t, prev = start, None
+        for u, v, key in path:
+            t = search.leg_times(g[u][v][key], t, prev)[1]
+            prev = g[u][v][key]["mode"]
+        best = t if best is None else min(best, t)
+    return best
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scheduled_networks(), st.sampled_from([None, 0, 1]))
+def test_earliest_arrival_is_the_earliest_of_every_path(case, max_ts):
+    """The goal-directed (A*) time-dependent search finds the earliest arrival there is."""
+    lanes, o, d, offset = case
+    net = make_network(
+        [
+            lane(x["from"], x["to"], mode=x["mode"], hours=x["hours"], carrier=x["carrier"],
+                 service=x["service"], departures=x["departures"], cutoff=x["cutoff"])
+            for x in lanes
+        ]
+    )  # fmt: skip
+    q = make_query(net, o, d, objective="time", max_transshipments=max_ts)
+    start = 96.0 + 52 * 168 + offset  # hours since the epoch, a Monday plus the offset
+    expected = _earliest_by_brute_force(net, q, start)
+    found = search.earliest_arrival(net, q, start)
+    if expected is None:
+        assert found is None
+        return
+    t, prev = start, None
+    for u, v, key in found:
+        t = search.leg_times(net.graph[u][v][key], t, prev)[1]
+        prev = net.graph[u][v][key]["mode"]
+    assert found[0][0] == o and found[-1][1] == d
+    assert math.isclose(t, expected, abs_tol=1e-6)
+
+
 # ------------------------------------------------------------------ derived caches
 def test_landmark_disk_cache_round_trip(reference, tmp_path):
     table = search.alt_table(reference, "co2")
