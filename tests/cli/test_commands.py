@@ -57,6 +57,10 @@ def test_ship_proposes_opens_commits_and_a_rerun_sends_nothing_twice(invoke, tl)
     assert status["tranches"] == [{"code": "DEPA", "leg": 0, "bps": 2000}]
     listed = as_json(invoke("shipments", "--party", "buyer", "--json"))
     assert [s["shipment_id"] for s in listed].count(shipment_id) == 1
+    # the route's sea service codes become the shipment's references (DCSA, the page)
+    refs = as_json(invoke("references", shipment_id, "--json"))
+    services = [leg["service_code"] for leg in refs["legs"]]
+    assert services and all(code and code.isalnum() for code in services)
 
 
 def test_ship_picks_an_alternative_and_maps_carriers(invoke, tl):

@@ -304,9 +304,21 @@ def ship(
     view = _adopt(tl, shipment_id, order)
     if items:
         trace_items.remember(tl, shipment_id, items_list)
+    _remember_services(tl, shipment_id, route)
     step = "accept offer: open + fund + route + bookings"
     rows = [] if resumed else [{**tx_row(step, opened), "by": "buyer"}]
     _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json)
+
+
+def _remember_services(tl: Tradelane, shipment_id: int, route) -> None:
+    """Keep the route's sea service codes as the shipment's references (the DCSA export and
+    the page name the service), over what this machine already holds for it."""
+    from ..trace import references
+
+    known = references.load(tl, shipment_id)
+    found = references.from_route(route, known)
+    if found.legs and found != known:
+        references.save(tl, shipment_id, found)
 
 
 def _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json) -> None:
