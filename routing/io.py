@@ -304,8 +304,8 @@ def _read_csv(path: Path) -> tuple[list[tuple[_Where, dict]], list[tuple[_Where,
     )
 
 
-def read_operator_network(path: Path, *, merge: bool = True) -> Network:
-    """Read, validate and (optionally) merge an operator network; see :func:`load_network`."""
+def _read_rows(path: Path) -> tuple[list, list]:
+    """The port rows and lane rows (each with where it was read) of a file or directory."""
     if path.is_dir():
         sources = [p for p in (path / "ports.csv", path / "lanes.csv") if p.exists()]
         if not sources:
@@ -325,26 +325,41 @@ def read_operator_network(path: Path, *, merge: bool = True) -> Network:
             )
         port_rows += p
         lane_rows += ln
+    return port_rows, lane_rows
 
-    own_ports: dict[str, Port] = {}
+
+def _own_ports(port_rows: list) -> dict[str, Port]:
+    own: dict[str, Port] = {}
     for where, row in port_rows:
         port = _port(row, where)
-        if port.locode in own_ports:
+        if port.locode in own:
             raise where.fail(f"duplicate port {port.locode}")
-        own_ports[port.locode] = port
-    own_lanes: dict[tuple[str, str, str], dict] = {}
-    lane_where: dict[tuple[str, str, str], _Where] = {}
+        own[port.locode] = port
+    return own
+
+
+def _own_lanes(lane_rows: list) -> tuple[dict[tuple[str, str, str], dict], dict]:
+    """Lanes by (from, to, service), and where each was read (for errors)."""
+    own: dict[tuple[str, str, str], dict] = {}
+    where_of: dict[tuple[str, str, str], _Where] = {}
     for where, row in lane_rows:
         lane = _lane(row, where)
         key = (lane["from"], lane["to"], lane["service"])
-        if key in own_lanes:
+        if key in own:
             raise where.fail(
                 f"duplicate lane {lane['from']}->{lane['to']} on service {lane['service']!r} "
-                f"(first at line {lane_where[key].line})"
+                f"(first at line {where_of[key].line})"
             )
-        own_lanes[key] = lane
-        lane_where[key] = where
+        own[key] = lane
+        where_of[key] = where
+    return own, where_of
 
+
+def read_operator_network(path: Path, *, merge: bool = True) -> Network:
+    """Read, validate and (optionally) merge an operator network; see :func:`load_network`."""
+    port_rows, lane_rows = _read_rows(path)
+    own_ports = _own_ports(port_rows)
+    own_lanes, lane_where = _own_lanes(lane_rows)
     if merge:
         ports, ref_lanes, carriers, services, base_hash, hubs, components = reference_records()
         ports.update(own_ports)

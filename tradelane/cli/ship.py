@@ -219,7 +219,6 @@ def ship(
       tradelane ship CNSHA NLRTM --amount 2 --tranche DEPA:0:2000
       tradelane ship CNSHA DEHAM --objective co2 --pick 2 --carrier Maersk=0xAbc…
     """
-    import routing
     from routing.encode import encode_route
 
     console = err_console()
@@ -251,22 +250,7 @@ def ship(
         raise InputError(f"--deadline {deadline} is not after the chain's time {when(chain.now())}")
 
     with spinner("proposing routes…", quiet=as_json):
-        query = query_from_options(**routing_opts)
-        if not query.get("depart_after"):  # schedules start from the chain's clock
-            query["depart_after"] = datetime.fromtimestamp(chain.now(), UTC)
-        if not query.get("pareto"):  # always show a few alternatives to pick from
-            query["alternatives"] = max(int(query.get("alternatives") or 1), pick, 3)
-        network = load_network_option(
-            routing_opts.get("network_file"), bool(routing_opts.get("network_only"))
-        )
-        if query.get("objective") == "on-time":  # ranked by P(arrival by --deadline); the
-            # offer's network hash then names the analytics snapshot (docs/ANALYTICS.md)
-            from .lanes import on_time_proposals
-
-            ranked, _snap = on_time_proposals(network, origin.upper(), destination.upper(), query)
-            routes = [r for r, _ in ranked]
-        else:
-            routes = routing.propose(network, origin.upper(), destination.upper(), **query)
+        routes = _propose(chain, origin.upper(), destination.upper(), pick, routing_opts)
     if not 1 <= pick <= len(routes):
         raise InputError(f"--pick {pick}: there are {len(routes)} alternatives (1..{len(routes)})")
     route = routes[pick - 1]
@@ -308,6 +292,30 @@ def ship(
     step = "accept offer: open + fund + route + bookings"
     rows = [] if resumed else [{**tx_row(step, opened), "by": "buyer"}]
     _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json)
+
+
+def _propose(chain: Chain, origin: str, destination: str, pick: int, routing_opts: dict) -> list:
+    """The route alternatives to pick from, scheduled from the chain's clock (at least
+    ``pick`` and three), ranked by P(on time) under ``--objective on-time``."""
+    import routing
+
+    query = query_from_options(**routing_opts)
+    if not query.get("depart_after"):  # schedules start from the chain's clock
+        query["depart_after"] = datetime.fromtimestamp(chain.now(), UTC)
+    if not query.get("pareto"):  # always show a few alternatives to pick from
+        query["alternatives"] = max(int(query.get("alternatives") or 1), pick, 3)
+    network = load_network_option(
+        routing_opts.get("network_file"), bool(routing_opts.get("network_only"))
+    )
+    if query.get("objective") == "on-time":  # ranked by P(arrival by --deadline); the
+        # offer's network hash then names the analytics snapshot (docs/ANALYTICS.md)
+        from .lanes import on_time_proposals
+
+        ranked, _snap = on_time_proposals(network, origin, destination, query)
+        routes = [r for r, _ in ranked]
+    else:
+        routes = routing.propose(network, origin, destination, **query)
+    return routes
 
 
 def _remember_services(tl: Tradelane, shipment_id: int, route) -> None:
