@@ -120,3 +120,37 @@ def test_an_on_time_offer_names_the_analytics_snapshot(simulated, sim_config):
         arbiter="arbiter", destination=route.destination,
     )  # fmt: skip
     assert offer["terms"]["network_hash"] == route.network_hash
+
+
+def test_offer_make_ranks_on_time_and_names_the_snapshot(simulated, sim_config, tmp_path):
+    """The offer flow itself (`tradelane offer make --objective on-time`): the seller's offer
+    is the likeliest route for the deadline, committed with the snapshot it was ranked on."""
+    import json
+
+    from click.testing import CliRunner
+
+    from tradelane.analytics.routes import naming
+    from tradelane.cli import cli
+
+    tl, ix, _result, home = simulated
+    carriers = [f"{n}={simulate.carrier_account(n).address}" for n in ("Steady", "Cheapo")]
+    env = {"TRADELANE_HOME": str(home), "TRADELANE_DB": ix.store.url,
+           "TRADELANE_RPC": tl.chain.url, "TRADELANE_DEBUG": None}  # fmt: skip
+    offer = tmp_path / "offer.json"
+    args = ["offer", "make", "CNSHA", "SGSIN", "--network", str(sim_config.path),
+            "--network-only", "--objective", "on-time", "--depart-after", "2030-01-07",
+            "--deadline", "2030-01-21", "--amount", "0.001", "--arbiter", "arbiter",
+            "--account", "seller", "-o", str(offer), "--json"]  # fmt: skip
+    args += [x for c in carriers for x in ("--carrier", c)]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    terms = json.loads(offer.read_text())["terms"]
+    steady = simulate.carrier_account("Steady").address
+    assert [leg["carrier"] for leg in terms["legs"]] == [steady]  # the reliable one
+    query = {"depart_after": "2030-01-07", "deadline": "2030-01-21", "alternatives": 3}
+    snap = load_snapshot(ix.store, _names())
+    plain = next(
+        r for r in candidates(sim_config.network, "CNSHA", "SGSIN", query, 3)
+        if r.legs[0].carrier == "Steady"
+    )  # fmt: skip
+    assert terms["network_hash"] == naming(plain, snap.hash).network_hash

@@ -47,3 +47,19 @@ def test_chance_of_arriving_by_the_deadline(simulated, sim_config):
 
     # a delivered shipment has nothing left to predict
     assert arrival_chance(tl.status(1), ix.store, names) is None
+
+
+def test_the_page_reuses_the_snapshot_until_the_index_moves(simulated):
+    """`latest_snapshot` (behind every page's odds) is read once per indexed block."""
+    from tradelane.analytics.snapshot import latest_snapshot, load_snapshot
+
+    tl, ix, _result, _home = simulated
+    names = {a: n for n, a in simulate.carrier_directory().items()}
+    ix.sync()
+    first = latest_snapshot(ix.store, names)
+    assert latest_snapshot(ix.store, names) is first
+    assert first.hash == load_snapshot(ix.store, names).hash
+    tl.chain.w3.provider.make_request("evm_mine", [])
+    ix.sync()
+    again = latest_snapshot(ix.store, names)
+    assert again is not first and again.hash == first.hash  # read anew; same milestones

@@ -19,7 +19,7 @@ import routing
 from routing.ontime import estimate
 
 from ..model import ShipmentStatus, State
-from .snapshot import Snapshot, load_snapshot
+from .snapshot import Snapshot, latest_snapshot
 
 __all__ = ["arrival_chance", "describe_chance"]
 
@@ -63,7 +63,7 @@ def arrival_chance(
 
         names = carrier_names()
     if snapshot is None:
-        snapshot = load_snapshot(store, names)
+        snapshot = latest_snapshot(store, names)
     first = remaining[0]
     done = [leg for leg in status.legs if leg.actual_arrival is not None]
     ready = _dt(done[-1].actual_arrival) if done else None

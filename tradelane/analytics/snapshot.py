@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import select
 
 from routing.ontime import Observations
 
 from .frame import Legs, group
 
-__all__ = ["Snapshot", "build_snapshot", "load_snapshot"]
+__all__ = ["Snapshot", "build_snapshot", "latest_snapshot", "load_snapshot"]
 
 VERSION = "tradelane-analytics-snapshot/1"
 
@@ -99,3 +101,28 @@ def load_snapshot(store, names: Mapping[str, str] | None = None, scope=None, **k
     legs = load_legs(store.engine, store.tables, scope)
     source = source_marker(store.engine, store.tables, scope)
     return build_snapshot(legs, names, source=source, **kw)
+
+
+_LATEST_LOCK = threading.Lock()
+
+
+def latest_snapshot(store, names: Mapping[str, str]) -> Snapshot:
+    """:func:`load_snapshot` of the whole index, reused while the index has not moved.
+
+    The index's cursors (the block number and hash each followed deployment is indexed up
+    to) name its content, so a page asking for odds pays for one small query until a new
+    block is indexed; a reorganisation changes the hash. Kept on the store object itself.
+    """
+    cursors = store.tables["cursors"]
+    query = select(cursors.c.chain_id, cursors.c.contract, cursors.c.number, cursors.c.hash)
+    with store.engine.connect() as conn:
+        marker = tuple(map(tuple, conn.execute(query.order_by(cursors.c.chain_id)).all()))
+    key = (marker, tuple(sorted(names.items())))
+    with _LATEST_LOCK:
+        hit = getattr(store, "_latest_snapshot", None)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    snapshot = load_snapshot(store, names)
+    with _LATEST_LOCK:
+        store._latest_snapshot = (key, snapshot)
+    return snapshot

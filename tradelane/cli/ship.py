@@ -13,7 +13,6 @@ once the chain shows it is this order, and only finishes what is missing.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -39,8 +38,9 @@ from .options import (
     tx_row,
     when,
 )
-from .render import routes_table, tx_table
-from .route import load_network_option, query_from_options, routing_options
+from .render import tx_table
+from .route import routing_options
+from .terms import propose_route
 
 DEV_CARRIERS = ("carrier1", "carrier2", "carrier3")
 DEV_NOTE = (
@@ -250,15 +250,12 @@ def ship(
         raise InputError(f"--deadline {deadline} is not after the chain's time {when(chain.now())}")
 
     with spinner("proposing routes…", quiet=as_json):
-        routes = _propose(chain, origin.upper(), destination.upper(), pick, routing_opts)
-    if not 1 <= pick <= len(routes):
-        raise InputError(f"--pick {pick}: there are {len(routes)} alternatives (1..{len(routes)})")
-    route = routes[pick - 1]
+        route, alternatives = propose_route(chain, origin, destination, pick, **routing_opts)
     check_tranches(parsed_tranches, len(route.legs), tranches)
     encoded = encode_route(route, carrier_addresses(chain, route, carrier_map))
     due = due or encoded.legs[-1][5] + WEEK
     if not as_json:
-        console.print(routes_table(routes, pick))
+        console.print(alternatives)
 
     order = {
         "buyer": buyer.address,
@@ -292,30 +289,6 @@ def ship(
     step = "accept offer: open + fund + route + bookings"
     rows = [] if resumed else [{**tx_row(step, opened), "by": "buyer"}]
     _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json)
-
-
-def _propose(chain: Chain, origin: str, destination: str, pick: int, routing_opts: dict) -> list:
-    """The route alternatives to pick from, scheduled from the chain's clock (at least
-    ``pick`` and three), ranked by P(on time) under ``--objective on-time``."""
-    import routing
-
-    query = query_from_options(**routing_opts)
-    if not query.get("depart_after"):  # schedules start from the chain's clock
-        query["depart_after"] = datetime.fromtimestamp(chain.now(), UTC)
-    if not query.get("pareto"):  # always show a few alternatives to pick from
-        query["alternatives"] = max(int(query.get("alternatives") or 1), pick, 3)
-    network = load_network_option(
-        routing_opts.get("network_file"), bool(routing_opts.get("network_only"))
-    )
-    if query.get("objective") == "on-time":  # ranked by P(arrival by --deadline); the
-        # offer's network hash then names the analytics snapshot (docs/ANALYTICS.md)
-        from .lanes import on_time_proposals
-
-        ranked, _snap = on_time_proposals(network, origin, destination, query)
-        routes = [r for r, _ in ranked]
-    else:
-        routes = routing.propose(network, origin, destination, **query)
-    return routes
 
 
 def _remember_services(tl: Tradelane, shipment_id: int, route) -> None:

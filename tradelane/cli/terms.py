@@ -129,7 +129,8 @@ def propose_route(
     depart_after: datetime | None = None,
     **routing_opts,
 ):
-    """Propose routes as `tradelane route` does (schedules from the chain's clock) and pick one.
+    """Propose routes as `tradelane route` does (schedules from the chain's clock, ranked by
+    P(on time) under ``--objective on-time``) and pick one.
 
     Returns (the picked `routing.Route`, a table of the alternatives to show once the rest
     of the command's input has been checked).
@@ -144,8 +145,15 @@ def propose_route(
     network = load_network_option(
         routing_opts.get("network_file"), bool(routing_opts.get("network_only"))
     )
+    origin, destination = origin.upper(), destination.upper()
     try:
-        routes = routing.propose(network, origin.upper(), destination.upper(), **query)
+        if query.get("objective") == "on-time":  # ranked by P(arrival by --deadline); each
+            # route's network hash then names the analytics snapshot (docs/ANALYTICS.md)
+            from .lanes import on_time_proposals
+
+            routes = [r for r, _ in on_time_proposals(network, origin, destination, query)[0]]
+        else:
+            routes = routing.propose(network, origin, destination, **query)
     except routing.RoutingError as err:
         raise InputError(str(err)) from err
     if not 1 <= pick <= len(routes):

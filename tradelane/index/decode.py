@@ -6,13 +6,23 @@ A log whose topic0 no event of the ABI has stays a raw log only; after an upgrad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from eth_abi import decode as abi_decode
-from eth_utils import event_abi_to_log_topic, to_checksum_address
+from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, to_checksum_address
 
-__all__ = ["Log", "EventDecoder", "as_int", "shipments_abi", "shipments_decoder"]
+from ..model import Code
+
+__all__ = [
+    "Log",
+    "EventDecoder",
+    "as_int",
+    "opening_tranches",
+    "shipments_abi",
+    "shipments_decoder",
+]
 
 
 def as_int(value) -> int:
@@ -166,3 +176,35 @@ def shipments_abi() -> tuple[dict, ...]:
 def shipments_decoder() -> EventDecoder:
     """The decoder of this version's Shipments deployment (compiled ABI, cached)."""
     return EventDecoder(list(shipments_abi()))
+
+
+def opening_tranches(abi: list[dict]) -> Callable[[str], str]:
+    """A decoder of an opening call's input (0x-hex) → its tranches as "CODE:LEG:BPS,…".
+
+    The tranche schedule is not in `ShipmentOpened`; it is in the order the buyer sent.
+    """
+    calls = {}
+    for f in abi:
+        if f.get("type") != "function":
+            continue
+        for i, arg in enumerate(f["inputs"]):
+            names = [c["name"] for c in arg.get("components", [])]
+            if "tranches" in names:
+                calls[function_abi_to_4byte_selector(f)] = (
+                    [_abi_type(a) for a in f["inputs"]],
+                    i,
+                    names.index("tranches"),
+                )
+
+    def decode(data: str) -> str:
+        raw = bytes.fromhex(data[2:])
+        if raw[:4] not in calls:
+            return ""
+        types, arg, field = calls[raw[:4]]
+        try:
+            order = abi_decode(types, raw[4:])[arg]
+        except Exception:  # noqa: BLE001 - not a call we can read (e.g. through a wallet)
+            return ""
+        return ",".join(f"{Code(c).name}:{leg}:{bps}" for c, leg, bps in order[field])
+
+    return decode

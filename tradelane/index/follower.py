@@ -23,9 +23,9 @@ from sqlalchemy import and_, delete, func, select, update
 from .. import logs as logs_mod
 from ..chain import DEV_CHAIN_IDS, Chain
 from ..logs import Refused
-from .decode import EventDecoder, Log, shipments_abi, shipments_decoder
+from .decode import EventDecoder, Log, opening_tranches, shipments_abi, shipments_decoder
 from .decode import as_int as _int
-from .project import Projection, opening_tranches
+from .project import Projection
 from .rpc import Rpc
 from .schema import blocks, calls, cursors, payouts, raw_logs
 from .store import Store

@@ -8,57 +8,23 @@ the touched shipments and folds their surviving logs again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from eth_abi import decode as abi_decode
-from eth_utils import function_abi_to_4byte_selector, to_checksum_address
+from eth_utils import to_checksum_address
 from sqlalchemy import Connection, and_, delete, select, update
 
 from ..model import Classifier, Code, Mode, State, genesis_head, unpack_record
 from .decode import EventDecoder, Log
 from .schema import amendments, disputes, legs, milestones, parties, payouts, shipments
+from .store import insert_new
 
-__all__ = ["Projection", "opening_tranches"]
+__all__ = ["Projection"]
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
 
 def _hex(value: bytes) -> str:
     return "0x" + bytes(value).hex()
-
-
-def opening_tranches(abi: list[dict]) -> Callable[[str], str]:
-    """A decoder of an opening call's input (0x-hex) → its tranches as "CODE:LEG:BPS,…".
-
-    The tranche schedule is not in `ShipmentOpened`; it is in the order the buyer sent.
-    """
-    calls = {}
-    for f in abi:
-        if f.get("type") != "function":
-            continue
-        for i, arg in enumerate(f["inputs"]):
-            names = [c["name"] for c in arg.get("components", [])]
-            if "tranches" in names:
-                from .decode import _abi_type
-
-                calls[function_abi_to_4byte_selector(f)] = (
-                    [_abi_type(a) for a in f["inputs"]],
-                    i,
-                    names.index("tranches"),
-                )
-
-    def decode(data: str) -> str:
-        raw = bytes.fromhex(data[2:])
-        if raw[:4] not in calls:
-            return ""
-        types, arg, field = calls[raw[:4]]
-        try:
-            order = abi_decode(types, raw[4:])[arg]
-        except Exception:  # noqa: BLE001 - not a call we can read (e.g. through a wallet)
-            return ""
-        return ",".join(f"{Code(c).name}:{leg}:{bps}" for c, leg, bps in order[field])
-
-    return decode
 
 
 class Projection:
@@ -123,7 +89,7 @@ class Projection:
                 self.conn.execute(table.insert(), self.rows[name])
                 self.rows[name] = []
         if self.rows["parties"]:  # a party named again in a later batch is already there
-            self.conn.execute(_insert_new(self.conn, parties), self.rows["parties"])
+            self.conn.execute(insert_new(self.conn, parties), self.rows["parties"])
             self.rows["parties"] = []
 
     # -- folding -----------------------------------------------------------------------
@@ -223,15 +189,7 @@ class Projection:
             return
         version, from_leg = ship["route_version"], a["fromLeg"]
         route_hash = _hex(a["routeHash"])
-        # the new route replaces the legs from `from_leg` on, in the database and in this batch
-        self.conn.execute(
-            update(legs)
-            .where(self._where(legs, [sid]), legs.c.leg >= from_leg, legs.c.in_force)
-            .values(in_force=False)
-        )
-        for row in self.rows["legs"]:
-            if row["shipment_id"] == sid and row["leg"] >= from_leg:
-                row["in_force"] = False
+        self._retire_legs(sid, from_leg)
         for i, (origin, dest, mode, raw_carrier, dep, arr, passages) in enumerate(a["legs"]):
             carrier = to_checksum_address(raw_carrier)  # inside a tuple: eth_abi's lower case
             self.rows["legs"].append(
@@ -256,19 +214,7 @@ class Projection:
             if i >= from_leg:
                 self._party(sid, carrier, "carrier", log)
         if version > 0:
-            self.rows["amendments"].append(
-                {
-                    **self.key,
-                    "shipment_id": sid,
-                    "route_version": version,
-                    "from_leg": from_leg,
-                    "route_hash": route_hash,
-                    "network_hash": _hex(a["networkHash"]),
-                    "legs": len(a["legs"]),
-                    "block_time": log.block_time,
-                    **self._origin(log),
-                }
-            )
+            self._amended(log, a, sid, version)
         ship.update(
             route_version=version + 1,
             route_hash=route_hash,
@@ -279,6 +225,32 @@ class Projection:
         )
         if ship["state"] == State.OPEN.label:
             ship["state"] = State.ROUTED.label
+
+    def _retire_legs(self, sid: int, from_leg: int) -> None:
+        """A new route replaces the legs from `from_leg` on, in the database and this batch."""
+        self.conn.execute(
+            update(legs)
+            .where(self._where(legs, [sid]), legs.c.leg >= from_leg, legs.c.in_force)
+            .values(in_force=False)
+        )
+        for row in self.rows["legs"]:
+            if row["shipment_id"] == sid and row["leg"] >= from_leg:
+                row["in_force"] = False
+
+    def _amended(self, log: Log, a: dict, sid: int, version: int) -> None:
+        self.rows["amendments"].append(
+            {
+                **self.key,
+                "shipment_id": sid,
+                "route_version": version,
+                "from_leg": a["fromLeg"],
+                "route_hash": _hex(a["routeHash"]),
+                "network_hash": _hex(a["networkHash"]),
+                "legs": len(a["legs"]),
+                "block_time": log.block_time,
+                **self._origin(log),
+            }
+        )
 
     def _on_BookingsConfirmed(self, log: Log, a: dict) -> None:  # noqa: N802
         """The carriers of the legs in bitmask `legs` confirmed their bookings."""
@@ -425,12 +397,3 @@ class Projection:
                 "tx_hash": log.tx_hash,
             }
         )
-
-
-def _insert_new(conn: Connection, table):
-    """INSERT that skips rows whose key is already there, in the connection's dialect."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing()

@@ -20,7 +20,7 @@ from sqlalchemy import and_, bindparam, func, select
 from ..errors import NotFoundError
 from ..model import Classifier, Code, Milestone, MilestoneEvent, Mode, State, parse_locode
 from .schema import cursors, legs, milestones, parties, shipments, tokens
-from .store import Store
+from .store import Store, insert_new
 
 __all__ = ["Freshness", "Reader"]
 
@@ -249,10 +249,8 @@ class Reader:
     def remember_token(self, address: str, symbol: str, decimals: int) -> None:
         row = {"chain_id": self.chain_id, "address": address, "symbol": symbol[:32]}
         row["decimals"] = decimals
-        from .project import _insert_new
-
         with self.store.engine.begin() as conn:
-            conn.execute(_insert_new(conn, tokens), [row])
+            conn.execute(insert_new(conn, tokens), [row])
 
 
 def _hexbytes(text: str) -> bytes:

@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
@@ -27,7 +27,7 @@ from ..errors import InputError, SetupError
 from ..files import home
 from .schema import TABLES
 
-__all__ = ["Store", "open_index", "default_url", "migrate"]
+__all__ = ["Store", "default_url", "insert_new", "migrate", "open_index"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -133,3 +133,12 @@ def _safe(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+def insert_new(conn: Connection, table):
+    """INSERT that skips rows whose key is already there, in the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing()

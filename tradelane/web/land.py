@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import subprocess
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 __all__ = ["ATTRIBUTION", "Polygon", "land"]
@@ -74,8 +74,12 @@ def land(resolution: str = "110m") -> tuple[Polygon, ...]:
     return tuple(tuple(tuple((x, y) for x, y in ring) for ring in poly) for poly in polys)
 
 
+@lru_cache(maxsize=512)
 def land_path(view, *, detail: float = 0.8) -> str:
     """The land inside `view` as one SVG path ``d`` ("" when none).
+
+    Cached by the map's window: a shipment's map (and every other shipment on that route)
+    projects the coastlines once, not on every page load.
 
     `view` is the map's projection: ``xy(lat, lon)``, ``lon(lon)`` (shifted across the
     antimeridian for Pacific routes) and its ``lon0, lon1, lat0, lat1`` window. Rings outside

@@ -38,6 +38,15 @@ class Projection:
         self.lon0, self.lon1 = cx - dlon / 2, cx + dlon / 2
         self.lat0, self.lat1 = cy - dlat / 2, cy + dlat / 2
 
+    def _window(self) -> tuple:
+        return (self.shift, self.height, self.lon0, self.lon1, self.lat0, self.lat1)
+
+    def __eq__(self, other: object) -> bool:  # equal windows draw the same map
+        return isinstance(other, Projection) and self._window() == other._window()
+
+    def __hash__(self) -> int:
+        return hash(self._window())
+
     def lon(self, lon: float) -> float:
         return lon + 360 if self.shift and lon < 0 else lon
 
