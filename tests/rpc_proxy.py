@@ -33,6 +33,7 @@ class FlakyProvider(ThreadingHTTPServer):
         self.served = 0  # eth_getLogs served
         self.rate_limited = 0  # HTTP 429 answers
         self.requests = 0
+        self.calls: list[str] = []  # the JSON-RPC method of every call forwarded, in order
         self._count = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -58,6 +59,8 @@ class FlakyProvider(ThreadingHTTPServer):
             return limited
 
     def answer(self, call: dict) -> dict:
+        with self._count:
+            self.calls.append(call.get("method", "?"))
         if call.get("method") != "eth_getLogs":
             return requests.post(self.upstream, json=call, timeout=30).json()
         query = call["params"][0]

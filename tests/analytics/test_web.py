@@ -16,8 +16,7 @@ pytestmark = pytest.mark.anvil
 @pytest.fixture
 def client(simulated):
     tl, ix, _result, _home = simulated
-    app = create_app(tl)
-    app.state.index_url = ix.store.url
+    app = create_app(tl, index_url=ix.store.url)
     return TestClient(app)
 
 

@@ -1,19 +1,37 @@
 """The web page reads the index: concurrent page loads without a global lock, a party's
-shipments in pages, gzip, and a page that follows the chain as it moves."""
+shipments in pages, gzip, a follower thread that keeps the index fresh so page loads make
+no call to the node, and a server that reads an index another process keeps."""
 
 from __future__ import annotations
 
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import story
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
+from tradelane.client import Tradelane
+from tradelane.index import attach
+from tradelane.model import Code
 from tradelane.web import create_app
-from tradelane.web.service import party_page
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from rpc_proxy import FlakyProvider  # noqa: E402
+
+
+def _until(check, seconds: float = 30.0):
+    """Poll `check()` until it returns something true (no timing asserted, just a bound)."""
+    deadline = time.monotonic() + seconds
+    while not (found := check()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
 
 
 def test_twenty_concurrent_page_loads_read_the_index(states, tl, db_url):
-    app = create_app(tl.chain.url, index_url=db_url)
+    app = create_app(tl.chain.url, index_url=db_url, max_index_age=0)  # each request syncs
     client = TestClient(app)
     ids = list(states.values())
     with ThreadPoolExecutor(20) as pool:
@@ -28,25 +46,90 @@ def test_twenty_concurrent_page_loads_read_the_index(states, tl, db_url):
     assert client.get(f"/api/shipments/{sid}").json()["state"] == "routed"  # offers open routed
 
 
+def test_with_the_follower_on_a_page_load_makes_no_node_call(states, tl, db_url):
+    proxy = FlakyProvider(tl.chain.url).start()  # counts every JSON-RPC call
+    buyer = tl.chain.address("buyer")
+    # the thread syncs once at startup, then not for an hour: any call counted is a page's
+    app = create_app(proxy.url, index_url=db_url, follow_every=3600)
+    try:
+        with TestClient(app) as client:
+            assert client.get("/api/health").json()["index"]["blocks_behind"] == 0
+            paths = [
+                f"/api/shipments/{states['completed']}",
+                f"/api/shipments/{states['routed']}/live",
+                f"/api/parties/{buyer}/shipments",
+                f"/party/{buyer}",
+            ]
+            before = len(proxy.calls)
+            pages = [client.get(path) for path in paths]
+            made = proxy.calls[before:]
+    finally:
+        proxy.stop()
+    assert [p.status_code for p in pages] == [200] * len(paths)
+    assert made == [], f"page loads called the node: {made}"
+    assert "index at block" in pages[-1].text  # the footer says how fresh
+
+
+def test_a_new_milestone_shows_without_anyone_asking_for_a_sync(tl, db_url):
+    sid = story.routed(tl)
+    app = create_app(tl.chain.url, index_url=db_url)  # follows every second
+    with TestClient(app) as client:
+        assert client.get(f"/api/shipments/{sid}").json()["milestones"] == []
+        story.act(tl, sid, 0, Code.DEPA, "CNSHA")
+        shown = _until(lambda: client.get(f"/api/shipments/{sid}").json()["milestones"])
+    assert [m["code"] for m in shown] == ["DEPA"]
+    assert app.state.backend.keeper.running is False  # stopped at shutdown
+
+
+def test_no_index_follow_reads_an_index_kept_beside_it_and_never_writes(tl, db_url):
+    sid = story.routed(tl)
+    writer = attach(Tradelane(tl.chain, tl.address, tl.deployment), db_url)  # "beside"
+    writer.sync()
+    app = create_app(tl.chain.url, index_url=db_url, index_follow=False)
+    writes = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE", "CREATE"):
+            writes.append(statement)
+
+    event.listen(app.state.backend.store().engine, "before_cursor_execute", record)
+    with TestClient(app) as client:
+        seen = len(client.get(f"/api/shipments/{sid}").json()["milestones"])
+        story.act(tl, sid, 0, Code.DEPA, "CNSHA")
+        time.sleep(1.5)  # a server that followed would have read it by now
+        assert len(client.get(f"/api/shipments/{sid}").json()["milestones"]) == seen
+        writer.sync()
+        assert len(client.get(f"/api/shipments/{sid}").json()["milestones"]) == seen + 1
+        health = client.get("/api/health").json()
+    assert health["index"]["block"] == tl.chain.w3.eth.block_number
+    assert writes == [] and app.state.backend.keeper.syncs == 0
+    writer.stop()
+
+
+def test_a_party_with_many_shipments_is_paged_in_the_json_api(states, tl, db_url):
+    client = TestClient(create_app(tl.chain.url, index_url=db_url, max_index_age=0))
+    url = f"/api/parties/{tl.chain.address('buyer')}/shipments"
+    total = client.get(url).json()["total"]
+    assert total > 6  # more than two pages of three
+    seen, before, pages = [], None, 0
+    while True:
+        body = client.get(url, params={"limit": 3} | ({"before": before} if before else {}))
+        body = body.json()
+        assert body["total"] == total and len(body["shipments"]) <= 3
+        seen += [row["shipment_id"] for row in body["shipments"]]
+        pages += 1
+        if body["next_before"] is None:
+            break
+        assert body["next_before"] == seen[-1]
+        before = body["next_before"]
+    assert seen == sorted(seen, reverse=True) and len(seen) == total == len(set(seen))
+    assert pages == -(-total // 3)
+    for name, value in (("limit", 0), ("limit", 201), ("before", "x"), ("before", 0)):
+        bad = client.get(url, params={name: value})
+        assert bad.status_code == 400 and f"{name} '{value}'" in bad.json()["detail"], bad.text
+
+
 def test_responses_are_gzipped(states, tl, db_url):
     client = TestClient(create_app(tl.chain.url, index_url=db_url))
     page = client.get(f"/shipment/{states['completed']}", headers={"Accept-Encoding": "gzip"})
     assert page.status_code == 200 and page.headers["content-encoding"] == "gzip"
-
-
-def test_a_party_with_many_shipments_is_paged(states, tl, db_url):
-    app = create_app(tl.chain.url, index_url=db_url)
-    TestClient(app).get("/api/health")
-    backend = app.state.backend
-    with backend.use() as client:
-        buyer = client.chain.address("buyer")
-        total = len(client.shipments_of(buyer))
-        seen, before = [], None
-        while True:
-            page = party_page(client, buyer, before=before, limit=3)
-            assert page["total"] == total and len(page["rows"]) <= 3
-            seen += [status.shipment_id for _role, status in page["rows"]]
-            if page["next_before"] is None:
-                break
-            before = page["next_before"]
-    assert seen == sorted(seen, reverse=True) and len(seen) == total == len(set(seen))

@@ -98,6 +98,7 @@ class Server:
         hub = getattr(self.app.state, "live_hub", None)
         if hub is not None:
             hub.stop()
+        self.app.state.backend.close()  # the index follower (lifespan is off here)
         self._srv.should_exit = True
         self._thread.join(timeout=10)
 

@@ -177,7 +177,9 @@ def journey_cls():
 
 @pytest.fixture(scope="session")
 def app(tl):
-    return create_app(tl, poll_seconds=1.0)
+    # max_index_age=0: every request syncs the index first, so a test that records a
+    # milestone reads it on the next request (and no follower thread races the snapshots)
+    return create_app(tl, poll_seconds=1.0, max_index_age=0)
 
 
 @pytest.fixture(scope="session")

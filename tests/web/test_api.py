@@ -66,9 +66,10 @@ def test_trace_finds_the_item_its_shipment_and_proof(client, journey, codes):
 def test_party_lists_shipments_of_the_buyer(client, journey, tl):
     j = journey("routed")
 
-    rows = client.get(f"/api/parties/{tl.chain.address('buyer')}/shipments").json()
+    body = client.get(f"/api/parties/{tl.chain.address('buyer')}/shipments").json()
 
-    mine = next(r for r in rows if r["shipment_id"] == j.sid)
+    assert body["total"] == len(body["shipments"]) and body["next_before"] is None
+    mine = next(r for r in body["shipments"] if r["shipment_id"] == j.sid)
     assert mine["role"] == "buyer" and mine["state"] == "routed"
     assert mine["url"] == f"/shipment/{j.sid}"
 

@@ -13,7 +13,16 @@ def test_serve_help_has_options_and_an_example():
     result = CliRunner().invoke(cli, ["serve", "--help"])
 
     assert result.exit_code == 0
-    for word in ("--rpc", "--port", "--host", "Example:", "tradelane serve"):
+    for word in (
+        "--rpc",
+        "--port",
+        "--host",
+        "--index-follow / --no-index-follow",
+        "--max-index-age",
+        "--db",
+        "Example:",
+        "tradelane serve",
+    ):
         assert word in result.output
 
 
@@ -34,3 +43,12 @@ def test_serve_refuses_the_embedded_chain():
 
     assert result.exit_code == 1
     assert "tradelane node" in result.output
+
+
+def test_serve_refuses_an_index_age_a_follower_beside_it_cannot_keep():
+    args = ["serve", "--rpc", "http://127.0.0.1:1", "--no-index-follow", "--max-index-age", "3"]
+    result = CliRunner().invoke(cli, args)
+
+    assert result.exit_code == 1
+    assert "max index age of 3 s" in result.output and "--max-index-age 10" in result.output
+    assert "Traceback" not in result.output

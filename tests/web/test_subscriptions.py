@@ -90,6 +90,7 @@ def test_webhook_is_called_on_each_new_milestone(journey_cls):
             time.sleep(0.05)
     finally:
         watcher.stop()
+        app.state.backend.close()
         sink.shutdown()
     assert [m["shipment_id"] for m in _Sink.received] == [j.sid, j.sid]
     assert _Sink.received[0]["page"] == f"http://tracking/shipment/{j.sid}"

@@ -9,6 +9,7 @@ import click
 from ..chain import EMBEDDED, default_rpc
 from ..errors import InputError
 from .app import cli
+from .index import db_option
 from .options import rpc_option
 
 
@@ -39,13 +40,39 @@ def _check_port(host: str, port: int) -> None:
     help="Seconds between a shipment page's checks for news.",
 )
 @click.option(
+    "--index-follow/--no-index-follow",
+    default=True,
+    show_default=True,
+    help="Follow the chain into the index in a thread of the server, or (--no-index-follow) "
+    "read an index that `tradelane index --follow --db` keeps beside it, never writing to it.",
+)
+@click.option(
+    "--max-index-age",
+    default=30.0,  # tradelane.web.app.MAX_INDEX_AGE (not imported: the CLI starts without web)
+    show_default=True,
+    type=click.FloatRange(0, 3600),
+    metavar="SECONDS",
+    help="A request finding the index's last sync older than this waits for one sync "
+    "(0: every request syncs; at least 10 with --no-index-follow).",
+)
+@db_option
+@click.option(
     "--webhook",
     "webhooks",
     multiple=True,
     metavar="URL",
     help="POST each new milestone as JSON to URL (repeatable).",
 )
-def serve(rpc: str | None, port: int, host: str, poll: float, webhooks: tuple[str, ...]) -> None:
+def serve(
+    rpc: str | None,
+    port: int,
+    host: str,
+    poll: float,
+    index_follow: bool,
+    max_index_age: float,
+    db: str | None,
+    webhooks: tuple[str, ...],
+) -> None:
     """Serve the tracking pages: shipment, trace-code lookup, party list and a JSON API.
 
     Read-only: the pages never sign or send anything (a wallet button hands the prepared
@@ -55,12 +82,20 @@ def serve(rpc: str | None, port: int, host: str, poll: float, webhooks: tuple[st
     503 with the reason until it is up). API reference at /docs, schema at
     /openapi.json; everything is served locally, nothing loads from the internet.
 
+    Pages read the event index (--db), which the server keeps following in a thread: a
+    page load makes no call to the node unless the index is older than --max-index-age.
+    With --no-index-follow a `tradelane index --follow` beside the server keeps it. Every
+    page's footer and /api/health say how fresh it is.
+
     \b
     Example:
       tradelane node &            # a local chain
       tradelane demo --rpc http://127.0.0.1:8545   # deploys, leaves a shipment there
       tradelane serve --port 8000
       # then open http://127.0.0.1:8000/shipment/1
+      # or, with the index kept by its own process (e.g. on PostgreSQL):
+      tradelane index --follow --db postgresql+psycopg://tradelane@db/tradelane &
+      tradelane serve --no-index-follow --db postgresql+psycopg://tradelane@db/tradelane
     """
     import uvicorn
 
@@ -75,8 +110,14 @@ def serve(rpc: str | None, port: int, host: str, poll: float, webhooks: tuple[st
     for hook in webhooks:
         if not hook.startswith(("http://", "https://")):
             raise InputError(f"--webhook '{hook}' is not an http(s) URL")
+    app = create_app(  # refuses a --max-index-age a follower beside it cannot keep
+        url,
+        poll_seconds=poll,
+        index_url=db,
+        index_follow=index_follow,
+        max_index_age=max_index_age,
+    )
     _check_port(host, port)
-    app = create_app(url, poll_seconds=poll)
     if webhooks:
         from ..web.feeds import Webhooks
         from ..web.live import hub

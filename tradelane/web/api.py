@@ -35,12 +35,27 @@ class Live(BaseModel):
     chain_time: int = Field(description="timestamp of the chain's latest block (unix seconds)")
 
 
+class IndexFreshness(BaseModel):
+    """How far the event index the pages read has got, and when it last synced."""
+
+    block: int = Field(description="the last block read into the index")
+    block_time: int = Field(description="its timestamp (unix seconds)")
+    head: int = Field(description="the node's head at the last sync")
+    blocks_behind: int
+    finalized: int
+    finality: str = Field(examples=["depth 0", "finalized tag"])
+    synced_at: int = Field(description="unix seconds of the last sync")
+    age_seconds: int = Field(description="seconds since then")
+    reorgs: int = Field(description="reorganisations rolled back so far")
+
+
 class Health(BaseModel):
     chain_id: int
     contract: str
     rpc: str
     block: int
     shipments: int
+    index: IndexFreshness | None = Field(description="null before the index is opened")
 
 
 class PartyShipment(BaseModel):
@@ -54,6 +69,14 @@ class PartyShipment(BaseModel):
     token_symbol: str
     token_decimals: int
     url: str
+
+
+class PartyPage(BaseModel):
+    """One page of a party's shipments; ask for the next with ``?before=next_before``."""
+
+    shipments: list[PartyShipment]
+    total: int = Field(description="the party's shipments in all")
+    next_before: int | None = Field(description="`before` of the next page; null on the last")
 
 
 ShipmentId = Annotated[int, Path(ge=1, le=2**64 - 1, description="the shipment number")]
@@ -75,15 +98,18 @@ def _json(data: Any, *, download: str | None = None) -> JSONResponse:
 
 @router.get("/health", response_model=Health, responses={503: ERRORS[503]}, tags=["chain"])
 def health(request: Request) -> Health:
-    """Which chain and contract this server reads, and whether the node answers."""
+    """Which chain and contract this server reads, whether the node answers, and how fresh
+    the index the pages read is (`index`)."""
     backend = request.app.state.backend
     with backend.use() as tl:
+        fresh = backend.freshness()
         return Health(
             chain_id=tl.chain.chain_id,
             contract=tl.address,
             rpc=tl.chain.url,
             block=tl.chain.w3.eth.block_number,
             shipments=tl.count(),
+            index=fresh.to_json() if fresh is not None else None,
         )
 
 
@@ -219,15 +245,24 @@ def trace(
 
 @router.get(
     "/parties/{address}/shipments",
-    response_model=list[PartyShipment],
+    response_model=PartyPage,
     responses={400: ERRORS[400], 503: ERRORS[503]},
     tags=["shipments"],
 )
-def party(request: Request, address: str) -> list[dict]:
-    """Shipments where `address` is the buyer or the seller, newest first (at most 200)."""
+def party(
+    request: Request,
+    address: str,
+    before: int | None = Query(None, ge=1, description="only shipments below this id"),
+    limit: int = Query(
+        service.MAX_PARTY_ROWS, ge=1, le=service.MAX_PARTY_ROWS, description="page size"
+    ),
+) -> dict:
+    """Shipments where `address` is the buyer or the seller, newest first, a page at a time
+    (`limit`, at most 200): pass the answer's `next_before` as `before` for the next page."""
+    checked = service.party_address(address)
     with request.app.state.backend.use() as tl:
-        rows = service.party_shipments(tl, address)
-    return [
+        found = service.party_page(tl, checked, before=before, limit=limit)
+    shipments = [
         {
             "shipment_id": s.shipment_id,
             "role": role,
@@ -240,5 +275,6 @@ def party(request: Request, address: str) -> list[dict]:
             "token_decimals": s.token_decimals,
             "url": f"/shipment/{s.shipment_id}",
         }
-        for role, s in rows
+        for role, s in found["rows"]
     ]
+    return {"shipments": shipments, "total": found["total"], "next_before": found["next_before"]}

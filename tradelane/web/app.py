@@ -1,4 +1,4 @@
-"""The FastAPI application: where the chain comes from, and how errors reach a buyer.
+"""The FastAPI application: where the chain and the index come from.
 
 `create_app` takes what to read from: a ready `Tradelane` (tests, the embedded chain),
 a `Chain`, a callable returning either, or an RPC URL (``tradelane serve --rpc``). The
@@ -6,31 +6,30 @@ connection is made on first use and retried on the next request after a failure,
 server starts even when the node is down and answers 503 with the reason until it is up.
 
 Every error becomes a friendly page (or a JSON body under ``/api``) with the right status
-and a one-line reason; tracebacks go to the server log, never to the browser.
+and a one-line reason (errorpages.py).
 """
 
 from __future__ import annotations
 
-import logging
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import __version__
 from ..chain import Chain, connect
 from ..client import Tradelane
-from ..errors import ChainError, InputError, NotFoundError, TradelaneError
+from ..errors import ChainError, InputError, SetupError, TradelaneError
 from ..model import iso
+from .errorpages import FeatureUnavailable, install_error_handlers
+from .keeper import IndexKeeper, IndexUnavailable
 from .views import short_address, time_text
 
 __all__ = [
@@ -39,35 +38,45 @@ __all__ = [
     "create_app",
 ]
 
-log = logging.getLogger("tradelane.web")
 HERE = Path(__file__).parent
 Source = Tradelane | Chain | str | Callable[[], "Tradelane | Chain"]
-
-
-class FeatureUnavailable(TradelaneError):
-    """Raised when a page needs a part of Tradelane this installation does not have."""
+MAX_INDEX_AGE = 30.0  # seconds: older, a request waits for a sync (the follower runs every 1 s)
 
 
 class Backend:
     """The chain and the index the pages read, opened lazily; no global lock.
 
-    Reads (status, party lists, the live summary) come from the event index, which each
-    request first brings up to date (`Follower.sync`: two RPC calls when nothing is new;
-    concurrent requests share one sync). Requests run in parallel; only a chain that is
-    not thread-safe (the embedded eth-tester) has its JSON-RPC calls serialised, by `lock`,
-    which a test recording milestones on the same chain takes too.
+    Reads (status, party lists, the live summary, /lanes) come from the event index, which
+    `keeper` (keeper.py) keeps fresh: a follower thread beside the requests, so a request
+    reads without calling the node unless the index is older than `max_index_age` seconds.
+    Requests run in parallel; only a chain that is not thread-safe (the embedded eth-tester)
+    has its JSON-RPC calls serialised, by `lock`, which a test recording milestones on the
+    same chain takes too.
 
     `index_url`: the index database (default: TRADELANE_DB or the SQLite file in
     TRADELANE_HOME for an RPC URL; a throwaway SQLite file for a ready client or chain).
+    `index_follow` False: read an index `tradelane index --follow` keeps, never writing to it.
     """
 
-    def __init__(self, source: Source, *, index_url: str | None = None):
+    def __init__(
+        self,
+        source: Source,
+        *,
+        index_url: str | None = None,
+        index_follow: bool = True,
+        max_index_age: float = MAX_INDEX_AGE,
+        follow_every: float = 1.0,
+    ):
         self._source = source
         self._client: Tradelane | None = None
         self._index = None
+        self._store = None
         self._index_url = index_url
-        self._opening = threading.Lock()
+        self._opening = threading.RLock()
         self.lock = threading.RLock()
+        self.keeper = IndexKeeper(
+            self._attached, follow=index_follow, max_age=max_index_age, every=follow_every
+        )
 
     @property
     def rpc(self) -> str:
@@ -80,6 +89,25 @@ class Backend:
         """The `tradelane.index.Attached` handle (after the first request)."""
         return self._index
 
+    def store(self):
+        """The index database the app reads, opened once; needs no chain (/lanes reads it
+        with the node down)."""
+        with self._opening:
+            if self._store is None:
+                from ..index import open_index
+                from ..index.attached import open_read_only
+                from ..index.store import default_url
+
+                url = self._index_url or (default_url() if isinstance(self._source, str) else None)
+                if url is None:  # a throwaway file, not :memory: (one connection, every thread)
+                    self._scratch = tempfile.TemporaryDirectory(prefix="tradelane-index-")
+                    url = f"sqlite:///{self._scratch.name}/index.sqlite"  # removed at exit
+                try:
+                    self._store = (open_index if self.keeper.follow else open_read_only)(url)
+                except SetupError as err:
+                    raise IndexUnavailable(str(err)) from err
+            return self._store
+
     def client(self) -> Tradelane:
         if self._client is None:
             with self._opening:
@@ -87,33 +115,40 @@ class Backend:
                     self._client = self._attach(self._open())
         return self._client
 
+    def _attached(self):
+        self.client()
+        return self._index
+
     def _attach(self, tl: Tradelane) -> Tradelane:
         from ..index import attach
-        from ..index.store import default_url
 
         if tl.chain.is_embedded:
             _serialise(tl.chain.w3.provider, self.lock)
-        url = self._index_url or (default_url() if isinstance(self._source, str) else None)
-        if url is None:  # a throwaway file, not :memory: (one connection for every thread)
-            self._scratch = tempfile.TemporaryDirectory(
-                prefix="tradelane-index-"
-            )  # removed at exit
-            url = f"sqlite:///{self._scratch.name}/index.sqlite"
         # a client of its own: one given by the caller keeps reading the chain (or its index)
         own = Tradelane(tl.chain, tl.address, tl.deployment)
-        self._index = attach(own, url)
+        self._index = attach(own, store=self.store(), read_only=not self.keeper.follow)
         return own
 
     def refresh(self) -> None:
-        """Bring the index up to the chain's head (waits for a sync already running)."""
-        self._index.sync()
+        """Bring the index up to the chain's head now (waits for a sync already running)."""
+        self.keeper.sync(self._attached())
+
+    def freshness(self):
+        """How fresh the index is (`tradelane.index.Freshness`), None before it is opened."""
+        return self._index.reader.freshness() if self._index is not None else None
+
+    def close(self) -> None:
+        """Stop the follower thread (server shutdown)."""
+        self.keeper.stop()
 
     @contextmanager
     def use(self) -> Iterator[Tradelane]:
-        """The client, its index caught up; a node that stops answering becomes a `ChainError`."""
+        """The client, its index within the freshness bound; a node that stops answering
+        becomes a `ChainError`."""
         try:
             tl = self.client()
-            self.refresh()
+            self.keeper.start()
+            self.keeper.ensure_fresh(self._index)
             yield tl
         except TradelaneError:
             raise
@@ -162,6 +197,9 @@ def create_app(
     poll_seconds: float = 10.0,
     title: str = "Tradelane",
     index_url: str | None = None,
+    index_follow: bool = True,
+    max_index_age: float = MAX_INDEX_AGE,
+    follow_every: float = 1.0,
 ) -> FastAPI:
     """The tracking site and its JSON API, reading shipments from `source`.
 
@@ -174,6 +212,14 @@ def create_app(
         How often an open shipment page asks whether anything changed.
     index_url
         The event index the pages read (see `Backend`).
+    index_follow
+        Run the index follower in a thread of this app (started with the app or its first
+        request, stopped at shutdown, syncing every `follow_every` seconds). False: read an
+        index that ``tradelane index --follow`` keeps beside the server, never writing to it.
+    max_index_age
+        A request finding the index's last sync older than this (seconds) waits for one
+        sync; 0: every request syncs itself and no thread runs (at least 10 when not
+        following: the follower beside the server stamps the index every 5 s).
     """
     from . import api, feeds, lanes, live, pages
 
@@ -190,13 +236,20 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
-    app.state.backend = Backend(source, index_url=index_url)
-    app.state.index_url = index_url
+    app.state.backend = backend = Backend(
+        source,
+        index_url=index_url,
+        index_follow=index_follow,
+        max_index_age=max_index_age,
+        follow_every=follow_every,
+    )
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.state.poll_seconds = poll_seconds
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(iso=iso, time_text=time_text, short=short_address)
+    templates.env.globals["index_freshness"] = lambda: _freshness_text(backend)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
@@ -204,9 +257,31 @@ def create_app(
     app.include_router(lanes.router)
     app.include_router(live.router)
     app.include_router(feeds.router)
-    _install_error_handlers(app)
+    install_error_handlers(app)
     _document_errors_as_400(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Follow the chain from startup (the first request finds the index warm); at shutdown
+    stop the follower and the live watcher."""
+    backend: Backend = app.state.backend
+    backend.keeper.start()
+    yield
+    hub = getattr(app.state, "live_hub", None)
+    if hub is not None:
+        hub.stop()
+    backend.close()
+
+
+def _freshness_text(backend: Backend) -> str:
+    """What every page's footer says about the index ("" before it is open)."""
+    try:
+        fresh = backend.freshness()
+    except SQLAlchemyError:  # the page says what went wrong; the footer stays quiet
+        return ""
+    return fresh.describe() if fresh is not None else ""
 
 
 def _document_errors_as_400(app: FastAPI) -> None:
@@ -227,57 +302,6 @@ def _document_errors_as_400(app: FastAPI) -> None:
     app.openapi = openapi
 
 
-# -- errors ------------------------------------------------------------------------------
-
-_TITLES = {
-    400: "That doesn't look right",
-    404: "Not found",
-    405: "Not allowed",
-    500: "Something went wrong",
-    501: "Not available",
-    503: "The blockchain is not reachable",
-}
-_HINTS = {
-    400: "Check what you typed and try again.",
-    404: "Check the number or code; it may belong to another chain or contract.",
-    501: "This part of Tradelane is not installed on this server.",
-    503: "The page works again as soon as the node answers. Try again in a moment.",
-    500: "The error has been logged. Try again, or ask the operator of this server.",
-}
-
-
-def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    return path.startswith("/api/") or path == "/openapi.json"
-
-
-def error_response(request: Request, status: int, reason: str) -> HTMLResponse | JSONResponse:
-    """A friendly error: JSON under /api, a page elsewhere."""
-    title = _TITLES.get(status, "Error")
-    if _wants_json(request):
-        return JSONResponse({"status": status, "error": title, "detail": reason}, status)
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request,
-        "error.html",
-        {"status": status, "title": title, "reason": reason, "hint": _HINTS.get(status, "")},
-        status_code=status,
-    )
-
-
-def status_for(err: BaseException) -> int:
-    """The HTTP status of a Tradelane error."""
-    if isinstance(err, NotFoundError):
-        return 404
-    if isinstance(err, InputError):
-        return 400
-    if isinstance(err, ChainError):
-        return 503
-    if isinstance(err, FeatureUnavailable):
-        return 501
-    return 500
-
-
 def _connection_problem(err: BaseException) -> BaseException | None:
     """The transport failure behind `err` (node went away mid-request), if any."""
     seen = err
@@ -288,40 +312,3 @@ def _connection_problem(err: BaseException) -> BaseException | None:
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(TradelaneError)
-    async def tradelane_error(request: Request, err: TradelaneError):
-        status = status_for(err)
-        if status >= 500:
-            log.warning("%s %s: %s", request.method, request.url.path, err)
-        return error_response(request, status, str(err))
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, err: RequestValidationError):
-        problems = []
-        for e in err.errors():
-            where = e.get("loc", ("?",))[-1]
-            given = e.get("input")
-            problems.append(
-                f"{where} {given!r} is not valid: {e.get('msg', 'invalid')}"
-                if given is not None
-                else f"{where}: {e.get('msg', 'missing')}"
-            )
-        return error_response(request, 400, "; ".join(problems) or "invalid request")
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, err: StarletteHTTPException):
-        reason = err.detail if isinstance(err.detail, str) else _TITLES.get(err.status_code, "")
-        if err.status_code == 404 and reason == "Not Found":
-            reason = f"There is no page at {request.url.path}."
-        response = error_response(request, err.status_code, reason)
-        for key, value in (err.headers or {}).items():
-            response.headers[key] = value
-        return response
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, err: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "An unexpected error stopped this page from loading.")

@@ -3,8 +3,6 @@ JSON), read from the index — not from the chain — so they work with the node
 
 from __future__ import annotations
 
-import threading
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -15,21 +13,13 @@ from ..errors import InputError
 __all__ = ["router"]
 
 router = APIRouter()
-_lock = threading.Lock()
 MODES = ("sea", "air", "rail", "road", "barge")
 
 
 def _store(request: Request):
-    """The index the app reads (``app.state.index_url``, else TRADELANE_DB or the default
-    SQLite file), opened once."""
-    from ..index import open_index
-
-    with _lock:
-        store = getattr(request.app.state, "lanes_store", None)
-        if store is None:
-            store = open_index(getattr(request.app.state, "index_url", None))
-            request.app.state.lanes_store = store
-    return store
+    """The index the app's backend reads (its own store: never the default file unless
+    that is the backend's), opened without the chain."""
+    return request.app.state.backend.store()
 
 
 def _filters(carrier: str, lane: str, mode: str, window: str) -> Filters:

@@ -1,11 +1,14 @@
-"""Live updates: one watcher per app follows the chain's blocks and tells whoever listens.
+"""Live updates: one watcher per app follows the index and tells whoever listens.
 
 A shipment page subscribes with server-sent events (``/shipment/{id}/events``); the watcher
-(one thread, however many pages are open) reads the latest block number every `interval`
-seconds and, when it moves, the small live summary of each watched shipment. A changed
-summary is pushed to that shipment's subscribers at once, so a page updates within a
-fraction of a second of the block. Webhooks (`tradelane.web.hooks`) ride on the same
-watcher. The thread stops when nobody listens and starts again with the next subscriber.
+(one thread, however many pages are open) looks at the block the index has reached, woken by
+each sync of the app's follower (keeper.py) or every `interval` seconds, and, when it moves,
+at the small live summary of each watched shipment: index lookups, no call to the node. The
+follower is the one poller of the node; while anyone watches it syncs every 0.2 s instead of
+every second, so a page updates within a fraction of a second of the block. A changed
+summary is pushed to that shipment's subscribers at once. Webhooks (`feeds.Webhooks`)
+ride on the same watcher. The thread stops when nobody listens and starts again with the
+next subscriber.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ class LiveHub:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._poke = threading.Event()  # the index moved
         self._block: int | None = None
+        backend.keeper.listen(self._poke.set)
 
     def subscribe(self, shipment_id: int) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue()
@@ -67,6 +72,8 @@ class LiveHub:
     def stop(self) -> None:
         """Stop watching and end every open event stream (server shutdown)."""
         self._stop.set()
+        self._poke.set()
+        self.backend.keeper.hurry(False)
 
     @property
     def block(self) -> int | None:
@@ -87,16 +94,22 @@ class LiveHub:
                 return
             self._thread = threading.Thread(target=self._run, name="tradelane-live", daemon=True)
             self._thread.start()
+        self.backend.keeper.hurry(True)
 
     def _run(self) -> None:
         idle_since = 0
-        while not self._stop.wait(self.interval):
+        while not self._stop.is_set():
+            self._poke.wait(self.interval)
+            self._poke.clear()
+            if self._stop.is_set():
+                return
             if self._idle():
                 idle_since += 1
                 if idle_since * self.interval > 5:
                     with self._lock:
                         if not self._subs and not self._listeners:
                             self._thread = None
+                            self.backend.keeper.hurry(False)
                             return
                 continue
             idle_since = 0
@@ -107,10 +120,10 @@ class LiveHub:
 
     def _tick(self) -> None:
         with self.backend.use() as tl:
-            block = tl.chain.w3.eth.block_number
+            block = self.backend.freshness().block  # where the index is: no node call
             if block == self._block:
                 return
-            first = (self._block + 1) if self._block is not None else block
+            first = block if self._block is None or block < self._block else self._block + 1
             self._block = block
             with self._lock:
                 watched = {sid: set(subs) for sid, subs in self._subs.items()}
