@@ -48,6 +48,22 @@ def test_lanes_json_csv_and_filters(run):
 
     table = run("lanes").stdout
     assert "CNSHA-SGSIN — carrier league" in table and "Steady" in table
+    assert "CO2e per delivered TEU" in table
+
+
+def test_lanes_co2e_from_the_network_given(run, sim_config):
+    """Every simulated shipment is one leg on the config's CNSHA-SGSIN lanes (no refunds):
+    with the config as the network, each delivered TEU carries that lane's CO2e."""
+    rep = json.loads(run("lanes", "--network", sim_config.path, "--network-only", "--json").stdout)
+    edges = sim_config.network.graph.get_edge_data("CNSHA", "SGSIN").values()
+    kg = round(sum(e["co2"] for e in edges) / len(edges), 1)
+    [lane] = rep["co2e"]["by_lane"]
+    assert lane["lane"] == "CNSHA-SGSIN" and lane["co2e_kg_per_teu"] == kg
+    assert lane["delivered_teu"] == 300
+    assert sum(r["delivered_teu"] for r in rep["co2e"]["by_carrier"]) == 300
+    assert {r["co2e_kg_per_teu"] for r in rep["delivery"]} == {kg}
+    rows = list(csv.DictReader(io.StringIO(run("lanes", "--csv").stdout)))
+    assert sum(int(r["delivered_teu"]) for r in rows) == 300
 
 
 def test_lanes_rolling_window_keeps_the_latest_weeks(run):
@@ -70,6 +86,7 @@ def test_lanes_rolling_window_keeps_the_latest_weeks(run):
         (["--since", "2030-02-01", "--until", "2030-01-01"], "is not before --until"),
         (["--json", "--csv"], "contradict"),
         (["--since", "yesterday-ish"], "time 'yesterday-ish'"),
+        (["--network-only"], "--network-only needs --network FILE"),
     ],
 )
 def test_lanes_bad_input_is_one_line(run, args, message):

@@ -12,7 +12,16 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-__all__ = ["Estimates", "Legs", "Shipments", "group", "lanes"]
+__all__ = [
+    "Estimates",
+    "Legs",
+    "Routes",
+    "Shipments",
+    "factorize",
+    "group",
+    "group_factorized",
+    "lanes",
+]
 
 _TEXT = object
 
@@ -123,7 +132,19 @@ class Shipments(_Frame):
     disputed_at: np.ndarray[float]
 
 
-def _factorize(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+@dataclass
+class Routes(_Frame):
+    """The legs of the routes in force, no times: who moved each shipment where, by what
+    mode (what CO2e per delivered TEU is computed from)."""
+
+    shipment: np.ndarray[str]
+    origin: np.ndarray[str]
+    destination: np.ndarray[str]
+    mode: np.ndarray[str]
+    carrier: np.ndarray[str]
+
+
+def factorize(values: np.ndarray) -> tuple[list[str], np.ndarray]:
     """A column's distinct values as text, sorted, and each row's index among them.
 
     Through a dict rather than ``np.unique``: a key column holds a few dozen distinct
@@ -140,10 +161,17 @@ def group(*keys: np.ndarray) -> tuple[list[tuple], np.ndarray]:
     """Unique key tuples (sorted) and, per row, the index of its key."""
     if not len(keys) or not len(keys[0]):
         return [], np.zeros(0, dtype=np.int64)
-    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    return group_factorized(*(factorize(np.asarray(k)) for k in keys))
+
+
+def group_factorized(*columns: tuple[list[str], np.ndarray]) -> tuple[list[tuple], np.ndarray]:
+    """:func:`group` over columns already factorised (a column grouped several ways is
+    factorised once)."""
+    if not len(columns) or not len(columns[0][1]):
+        return [], np.zeros(0, dtype=np.int64)
+    combined = np.zeros(len(columns[0][1]), dtype=np.int64)
     levels = []
-    for k in keys:  # mixed radix: the combined code sorts like the key tuples
-        uniq, code = _factorize(np.asarray(k))
+    for uniq, code in columns:  # mixed radix: the combined code sorts like the key tuples
         combined = combined * len(uniq) + code
         levels.append(uniq)
     present, inverse = np.unique(combined, return_inverse=True)

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, Table, and_, case, func, select
 
-from .frame import Estimates, Legs, Shipments
+from .frame import Estimates, Legs, Routes, Shipments
 
 __all__ = [
     "Scope",
     "index_time",
     "load_estimates",
     "load_legs",
+    "load_routes",
     "load_shipments",
     "source_marker",
 ]
@@ -64,9 +65,10 @@ def _columns(result) -> dict[str, list]:
     names = list(result.keys())
     rows = result.cursor.fetchall()
     result.close()
-    cols = dict(zip(names, (list(c) for c in zip(*rows, strict=True)), strict=True))
-    if not cols:
-        return {name: [] for name in names}
+    if not rows:  # zip(*rows) would give no columns at all
+        cols: dict[str, list] = {name: [] for name in names}
+    else:
+        cols = dict(zip(names, (list(c) for c in zip(*rows, strict=True)), strict=True))
     if "shipment_id" in cols:
         key = zip(cols.pop("chain_id"), cols.pop("contract"), cols.pop("shipment_id"), strict=True)
         cols["shipment"] = [f"{a}:{b}:{c}" for a, b, c in key]
@@ -244,6 +246,20 @@ def load_shipments(
             "dropped_at": [dropped.get(key) for key in ship["shipment"]],
         }
     )
+
+
+def load_routes(engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()) -> Routes:
+    """Every leg in force (port pair, mode, carrier) of the shipments :func:`load_shipments`
+    reads for the same scope: the legs table alone, no milestones."""
+    s, legs = tables["shipments"], tables["legs"]
+    c = legs.c
+    stmt = (
+        select(*_key(legs), c.origin, c.destination, c.mode, c.carrier)
+        .select_from(legs.join(s, _same_shipment(legs, s)))
+        .where(c.in_force.is_(True), *_where(s, scope, s.c.deadline))
+    )
+    with engine.connect() as conn:
+        return Routes.from_columns(_columns(conn.execute(stmt)))
 
 
 def source_marker(engine: Engine, tables: Mapping[str, Table], scope: Scope = Scope()) -> dict:

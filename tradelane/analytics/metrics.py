@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .frame import Estimates, Legs, Shipments, group, lanes
+from .frame import Estimates, Legs, Routes, Shipments, factorize, group, group_factorized, lanes
 
 __all__ = [
     "DAY",
     "LEAD_BUCKETS_D",
+    "co2e_per_teu",
+    "co2e_tables",
     "delivery",
     "dwell",
     "eta_accuracy",
@@ -203,6 +205,79 @@ def delivery(
             }
         )
     return out
+
+
+def co2e_per_teu(
+    ships: Shipments,
+    routes: Routes,
+    leg_kg: np.ndarray,
+    by: tuple[str, ...] = ("carrier", "lane"),
+) -> list[dict]:
+    """CO2e per delivered TEU (one shipment = one TEU, routing's reference unit).
+
+    A shipment is *delivered* when its ACT DROP is recorded and nothing was refunded.
+    ``leg_kg`` is each ``routes`` row's kg CO2e (:mod:`tradelane.analytics.emissions`).
+    ``by`` names: ``carrier``, ``mode``, ``lane`` (the shipment's first origin → final
+    destination, as :func:`delivery`) and ``leg_lane`` (the leg's own port pair). A group's
+    figure = the kg of its legs of delivered shipments ÷ the delivered shipments they
+    belong to — per carrier, the legs that carrier moved ÷ the TEU it moved. A shipment
+    with a leg of unknown CO2e counts in ``co2e_unknown_teu`` instead of the figure.
+    """
+    return co2e_tables(ships, routes, leg_kg, [by])[0]
+
+
+def co2e_tables(
+    ships: Shipments, routes: Routes, leg_kg: np.ndarray, bys: list[tuple[str, ...]]
+) -> list[list[dict]]:
+    """:func:`co2e_per_teu` for several groupings, joining legs to shipments once."""
+    delivered = ~np.isnan(ships.dropped_at) & (ships.refunded == 0)
+    row_of = {key: i for i, key in enumerate(ships.shipment.tolist())}
+    ship = np.fromiter((row_of.get(k, -1) for k in routes.shipment.tolist()), np.int64, len(routes))
+    keep = ship >= 0
+    keep[keep] = delivered[ship[keep]]
+    routes, ship, kg = routes.take(keep), ship[keep], leg_kg[keep]
+    unknown = np.zeros(len(ships), dtype=bool)
+    unknown[ship[np.isnan(kg)]] = True
+    known = ~unknown[ship]
+    columns = {
+        "carrier": lambda: factorize(routes.carrier),
+        "mode": lambda: factorize(routes.mode),
+        "leg_lane": lambda: factorize(lanes(routes.origin, routes.destination)),
+        "lane": lambda: _indexed(factorize(lanes(ships.origin, ships.destination)), ship),
+    }
+    done: dict[str, tuple] = {}  # each column factorised once, however many groupings use it
+    for name in {n for by in bys for n in by}:
+        done[name] = columns[name]()
+    return [
+        _co2e_rows(by, group_factorized(*(done[n] for n in by)), ship, kg, known) for by in bys
+    ]  # fmt: skip
+
+
+def _indexed(factorized: tuple[list[str], np.ndarray], rows: np.ndarray) -> tuple:
+    """A per-shipment factorised column, as a column of the legs (``rows``: their shipment)."""
+    return factorized[0], factorized[1][rows]
+
+
+def _co2e_rows(by, grouped, ship: np.ndarray, kg: np.ndarray, known: np.ndarray) -> list[dict]:
+    keys, idx = grouped
+    total = np.bincount(idx[known], weights=kg[known], minlength=len(keys))
+    radix = int(ship.max()) + 1 if len(ship) else 1
+
+    def teu(mask: np.ndarray) -> np.ndarray:  # distinct shipments per group
+        pairs = np.unique(idx[mask] * radix + ship[mask])
+        return np.bincount(pairs // radix, minlength=len(keys))
+
+    n, n_unknown = teu(known), teu(~known)
+    return [
+        {
+            **dict(zip(by, key, strict=True)),
+            "delivered_teu": int(n[g] + n_unknown[g]),
+            "co2e_kg": round(float(total[g]), 1),
+            "co2e_kg_per_teu": round(float(total[g] / n[g]), 1) if n[g] else None,
+            "co2e_unknown_teu": int(n_unknown[g]),
+        }
+        for g, key in enumerate(keys)
+    ]
 
 
 def reliability_series(

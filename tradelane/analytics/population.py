@@ -27,6 +27,7 @@ departure — the same rule ``routing.ontime`` models.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -80,6 +81,7 @@ class SimConfig:
     shares: dict[tuple[str, str, str], float]  # (from, to, carrier) -> booking weight
     demand: list[tuple[str, str, float]]
     population: dict
+    digest: str = ""  # sha256 of the config as played (file + overrides): names a run
 
 
 def _fail(path: Path, what: str) -> InputError:
@@ -123,7 +125,10 @@ def load_config(path: str | Path | None = None, **overrides) -> SimConfig:
         for code in (o, d):
             if code not in network.ports:
                 raise _fail(path, f"demand port {code} is not among the config's ports")
-    return SimConfig(path, network, delays, shares, demand, population)
+    played = {**data, "population": {**population, "demand": pop.get("demand", [])}}
+    text = json.dumps(played, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return SimConfig(path, network, delays, shares, demand, population, digest)
 
 
 @dataclass(frozen=True)

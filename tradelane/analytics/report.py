@@ -13,9 +13,20 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+import routing
+
 from . import metrics
-from .frame import Legs, lanes
-from .load import Scope, index_time, load_estimates, load_legs, load_shipments, source_marker
+from .emissions import legs_co2e_kg
+from .frame import Legs, Routes, Shipments, lanes
+from .load import (
+    Scope,
+    index_time,
+    load_estimates,
+    load_legs,
+    load_routes,
+    load_shipments,
+    source_marker,
+)
 
 __all__ = ["Filters", "carrier_names", "lanes_report", "lane_table"]
 
@@ -99,11 +110,50 @@ def _league(table: list[dict]) -> dict[str, list[dict]]:
     return dict(sorted(out.items()))
 
 
+CO2E_KEYS = ("delivered_teu", "co2e_kg_per_teu", "co2e_unknown_teu")
+
+
+def _co2e(
+    ships: Shipments,
+    routes: Routes,
+    network: routing.Network,
+    table: list[dict],
+    delivery: list[dict],
+    keep,
+) -> dict:
+    """CO2e per delivered TEU: added to the lane table (per carrier × leg lane × mode) and
+    the delivery rows (per carrier × shipment lane); per lane and per carrier on its own."""
+    kg = legs_co2e_kg(network, routes)
+    by_pair, by_delivery, by_lane, by_carrier = metrics.co2e_tables(
+        ships,
+        routes,
+        kg,
+        [("carrier", "leg_lane", "mode"), ("carrier", "lane"), ("lane",), ("carrier",)],
+    )
+
+    def merge(rows: list[dict], found: list[dict], by: tuple[str, ...], names: tuple[str, ...]):
+        hits = {tuple(r[k] for k in by): r for r in found}
+        empty = {"delivered_teu": 0, "co2e_kg_per_teu": None, "co2e_unknown_teu": 0}
+        for r in rows:
+            hit = hits.get(tuple(r[k] for k in names), empty)
+            r.update({k: hit[k] for k in CO2E_KEYS})
+
+    merge(table, by_pair, ("carrier", "leg_lane", "mode"), ("carrier", "lane", "mode"))
+    merge(delivery, by_delivery, ("carrier", "lane"), ("carrier", "lane"))
+    return {
+        "unit": "kg CO2e (well-to-wheel, GLEC) per delivered TEU; one shipment = one TEU",
+        "network_hash": network.network_hash,
+        "by_lane": [r for r in by_lane if keep(r)],
+        "by_carrier": [r for r in by_carrier if keep(r)],
+    }
+
+
 def lanes_report(
     store,
     filters: Filters = Filters(),
     *,
     names: Mapping[str, str] | None = None,
+    network: routing.Network | None = None,
     now: float | None = None,
     period_days: int = 7,
     window_periods: int = 8,
@@ -111,7 +161,8 @@ def lanes_report(
     """Every metric over the index ``store`` (``.engine``, ``.tables``), as JSON-able data.
 
     ``now`` (unix s; default the chain time the index has reached, else the wall clock)
-    ends a rolling window and decides which shipments are past their deadline.
+    ends a rolling window and decides which shipments are past their deadline. CO2e comes
+    from ``network``'s lanes (default routing's reference network).
     """
     names = carrier_names() if names is None else names
     if now is None:
@@ -121,12 +172,18 @@ def lanes_report(
     estimates = _select(load_estimates(store.engine, store.tables, scope), filters, names)
     ships = load_shipments(store.engine, store.tables, scope)
     table = lane_table(legs, names)
-    delivery = [
-        r
-        for r in metrics.delivery(ships, as_of=now)
-        if (not filters.carrier or _is_carrier(r["carrier"], filters.carrier, names))
-        and (not filters.lane or r["lane"] == filters.lane.upper())
-    ]
+
+    def keep(r: dict) -> bool:  # a delivery or CO2e row within the carrier and lane filters
+        if filters.carrier and "carrier" in r:
+            return _is_carrier(r["carrier"], filters.carrier, names) and lane_ok(r)
+        return lane_ok(r)
+
+    def lane_ok(r: dict) -> bool:
+        return not filters.lane or "lane" not in r or r["lane"] == filters.lane.upper()
+
+    delivery = [r for r in metrics.delivery(ships, as_of=now) if keep(r)]
+    routes = load_routes(store.engine, store.tables, scope)
+    co2e = _co2e(ships, routes, network or routing.load_network(), table, delivery, keep)
     return {
         "as_of": int(now),
         "filters": {**asdict(filters), "scope": asdict(scope)},
@@ -140,6 +197,7 @@ def lanes_report(
             key=lambda r: (r["carrier_name"], r["lead"]),
         ),
         "delivery": sorted(_named(delivery, names), key=lambda r: (r["lane"], r["carrier_name"])),
+        "co2e": {**co2e, "by_carrier": _named(co2e["by_carrier"], names)},
         "series": _named(
             metrics.reliability_series(
                 legs, period_days=period_days, window_periods=window_periods

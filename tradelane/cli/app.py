@@ -16,8 +16,9 @@ from ..errors import TradelaneError
 DEBUG_ENV = "TRADELANE_DEBUG"
 # Arguments that change how a command reports or where it connects, not what it means.
 NOT_INTENT = frozenset({"as_json", "rpc", "yes"})
-# Commands whose every run is meant as a new one: the demo shows a new lifecycle, simulate adds
-# a new population (a killed run is not resumed; its journaled transactions still land once).
+# Commands whose every run is a new intent: the demo shows a new lifecycle; simulate keeps its
+# own run journal (tradelane.analytics.resume: a re-run reads an interrupted step back from the
+# chain and goes on with the same population), so its transactions need no intent key in common.
 FRESH = frozenset({"demo", "simulate"})
 
 

@@ -9,6 +9,7 @@ import sys
 import click
 from rich.table import Table
 
+import routing
 from routing.encode import route_json
 
 from ..analytics.report import Filters, lanes_report
@@ -23,6 +24,7 @@ __all__ = ["lanes"]
 CSV_COLUMNS = (
     "lane", "mode", "carrier_name", "carrier", "arrivals", "on_time", "reliability", "late",
     "early", "avg_late_delay_d", "legs", "mean_d", "p50_d", "p90_d", "planned_excess_iqr_d",
+    "delivered_teu", "co2e_kg_per_teu",
 )  # fmt: skip
 
 
@@ -87,9 +89,21 @@ def _print(rep: dict) -> None:
     if rep["delivery"]:
         console.print(_table(
             "Delivery against the escrow deadline",
-            ("carrier", "lane", "due", "on time", "refunded", "disputed"), 2,
+            ("carrier", "lane", "due", "on time", "refunded", "disputed", "delivered TEU",
+             "kg CO2e/TEU"), 2,
             ((r["carrier_name"], r["lane"], str(r["due"]), f"{r['on_time_share']:.1%}",
-              str(r["refunded"]), str(r["disputed"])) for r in rep["delivery"]),
+              str(r["refunded"]), str(r["disputed"]), str(r["delivered_teu"]),
+              _num(r["co2e_kg_per_teu"], "{:,.0f}")) for r in rep["delivery"]),
+        ))  # fmt: skip
+    co2e = rep["co2e"]
+    rows = [("lane", r["lane"], r) for r in co2e["by_lane"]]
+    rows += [("carrier", r["carrier_name"], r) for r in co2e["by_carrier"]]
+    if rows:
+        console.print(_table(
+            "CO2e per delivered TEU (kg, well-to-wheel; one shipment = one TEU)",
+            ("per", "", "delivered TEU", "kg CO2e/TEU", "CO2e unknown"), 2,
+            ((per, name, str(r["delivered_teu"]), _num(r["co2e_kg_per_teu"], "{:,.0f}"),
+              str(r["co2e_unknown_teu"])) for per, name, r in rows),
         ))  # fmt: skip
 
 
@@ -105,15 +119,26 @@ def _print(rep: dict) -> None:
 @click.option("--until", default=None, metavar="DATE", help="Planned arrivals before DATE.")
 @click.option("--window", default=None, metavar="8w", help="Rolling window: the last N weeks.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the lane table as CSV.")
+@click.option(
+    "--network",
+    "network_file",
+    default=None,
+    metavar="FILE",
+    help="Operator network whose lanes give each leg's CO2e, merged with the reference one.",
+)
+@click.option("--network-only", is_flag=True, help="Use --network alone, not merged.")
 @db_option
 @json_option
-def lanes(carrier, lane, mode, since, until, window, as_csv, db, as_json) -> None:
+def lanes(
+    carrier, lane, mode, since, until, window, as_csv, network_file, network_only, db, as_json
+) -> None:
     """Lane analytics from on-chain actuals, read from the index.
 
     Schedule reliability (on time = within one calendar day of the committed planned
     arrival), transit time spreads, hub dwell, ETA accuracy and delivery against the
-    escrow deadline, per carrier, lane and mode, with a carrier league per lane.
-    Definitions: docs/ANALYTICS.md. Fill the index with `tradelane index`.
+    escrow deadline, per carrier, lane and mode, with a carrier league per lane, and
+    CO2e per delivered TEU (each leg's CO2e from routing's lanes: the reference network,
+    or --network). Definitions: docs/ANALYTICS.md. Fill the index with `tradelane index`.
 
     \b
     Examples:
@@ -121,6 +146,7 @@ def lanes(carrier, lane, mode, since, until, window, as_csv, db, as_json) -> Non
       tradelane lanes --lane CNSHA-NLRTM --window 8w
       tradelane lanes --carrier "Bluefin Box Line" --json
       tradelane lanes --mode sea --csv > lanes.csv
+      tradelane lanes --network tradelane/analytics/simulate_default.json --network-only
     """
     if as_csv and as_json:
         raise InputError("--csv and --json contradict each other: pick one")
@@ -136,9 +162,12 @@ def lanes(carrier, lane, mode, since, until, window, as_csv, db, as_json) -> Non
     )
     if filters.since and filters.until and filters.since >= filters.until:
         raise InputError(f"--since {since} is not before --until {until}")
+    if network_only and not network_file:
+        raise InputError("--network-only needs --network FILE")
+    network = routing.load_network(network_file, merge=not network_only) if network_file else None
     store = open_index(db)
     try:
-        rep = lanes_report(store, filters)
+        rep = lanes_report(store, filters, network=network)
     finally:
         store.close()
     if as_json:

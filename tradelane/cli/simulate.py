@@ -41,13 +41,18 @@ def _progress(quiet: bool) -> Iterator:
     )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("simulate", total=None, rate=0.0)
+        first: list[int] = []  # events an interrupted run had played: not in the rate
 
         def show(done: int, total: int) -> None:
-            bar.update(task, advance=done, total=total)
+            first[:] = first or [done]
             elapsed = bar.tasks[0].elapsed or 1e-9
-            bar.update(task, rate=bar.tasks[0].completed / elapsed)
+            bar.update(task, completed=done, total=total, rate=(done - first[0]) / elapsed)
 
         yield show
+
+
+def _notice(text: str) -> None:
+    err_console().print(f"note: {text}", highlight=False, soft_wrap=True)
 
 
 @cli.command()
@@ -65,9 +70,14 @@ def _progress(quiet: bool) -> Iterator:
     "--days", type=click.IntRange(1, 3650), default=None, help="Spread of cargo-ready dates."
 )
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same population).")
+@click.option(
+    "--new",
+    is_flag=True,
+    help="Add another population even though this config already ran to its end here.",
+)
 @rpc_option
 @json_option
-def simulate(config_path, shipments, days, seed, rpc, as_json) -> None:
+def simulate(config_path, shipments, days, seed, new, rpc, as_json) -> None:
     """Fill a local dev node with a realistic population of simulated shipments.
 
     Opens each shipment with its route, then plays every milestone in simulated time
@@ -75,10 +85,18 @@ def simulate(config_path, shipments, days, seed, rpc, as_json) -> None:
     batches; some late shipments are refunded. Dev chains only: the simulated carriers'
     keys are public. Then `tradelane index` and `tradelane lanes` show the analytics.
 
+    Safe to run twice: the run is journaled in TRADELANE_HOME per deployment and config.
+    The same command after an interruption (Ctrl-C, a kill) goes on with the same
+    population from where it stopped, never sending what the chain already has; once it
+    has run to its end, the same command says so and sends nothing — add --new for
+    another population (an interrupted one is finished first, so a killed `--new` run
+    run again is finished, not begun twice).
+
     \b
     Examples:
       tradelane simulate --shipments 500
       tradelane simulate --config my_lanes.json --json
+      tradelane simulate --shipments 500 --new    # a second population
     """
     cfg = load_config(config_path, shipments=shipments, days=days, seed=seed)
     tl = open_client(rpc)
@@ -88,11 +106,18 @@ def simulate(config_path, shipments, days, seed, rpc, as_json) -> None:
             "one (start one with `tradelane node`)"
         )
     with _progress(as_json) as show:
-        result = sim.run(tl, cfg, progress=show)
+        result = sim.run(tl, cfg, progress=show, new=new, notice=_notice)
     if as_json:
         print_json(result.to_json())
         return
     r = result
+    if r.already_done:
+        out().print(
+            f"this simulation already ran to its end on this deployment: {r.shipments} shipments "
+            f"(ids {r.first_id}–{r.last_id}), {r.milestones} milestones, {r.refunds} refunds; "
+            "nothing sent. Add --new for another population"
+        )
+        return
     out().print(
         f"simulated {r.shipments} shipments (ids {r.first_id}–{r.last_id}), {r.milestones} "
         f"signed milestones, {r.refunds} refunds in {r.transactions} transactions, "
