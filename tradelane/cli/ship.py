@@ -235,12 +235,7 @@ def ship(
     token_address = ETH if token.upper() == "ETH" else chain.address(token, what="--token")
     symbol, decimals = tl.token_info(token_address)
     base_amount = parse_amount(amount, decimals)
-    items_list, root = [], bytes(32)
-    if items:
-        from ..trace import items as trace_items
-
-        items_list, root = trace_items.prepare(items)
-        intents.refine("items", root.hex())  # the file's content, not its name
+    items_list, root = _items(items)
     resuming = _opened_before(chain)
     if not resuming:
         check_funds(tl, buyer.address, token_address, base_amount, amount)
@@ -283,19 +278,31 @@ def ship(
     opened = tl.last_receipt
     resumed = bool(opened.get("reused"))
     view = _adopt(tl, shipment_id, order)
-    if items:
-        trace_items.remember(tl, shipment_id, items_list)
-    _remember_services(tl, shipment_id, route)
+    _remember(tl, shipment_id, route, items_list)
     step = "accept offer: open + fund + route + bookings"
     rows = [] if resumed else [{**tx_row(step, opened), "by": "buyer"}]
     _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json)
 
 
-def _remember_services(tl: Tradelane, shipment_id: int, route) -> None:
-    """Keep the route's sea service codes as the shipment's references (the DCSA export and
-    the page name the service), over what this machine already holds for it."""
+def _items(path: Path | None) -> tuple[list, bytes]:
+    """The items of `--items` and their Merkle root (none: an empty list and a zero root)."""
+    if path is None:
+        return [], bytes(32)
+    from ..trace import items as trace_items
+
+    items_list, root = trace_items.prepare(path)
+    intents.refine("items", root.hex())  # the file's content, not its name
+    return items_list, root
+
+
+def _remember(tl: Tradelane, shipment_id: int, route, items_list: list) -> None:
+    """Keep, on this machine, the shipment's items and the route's sea service codes as its
+    references (the DCSA export and the page name the service), over what it already holds."""
+    from ..trace import items as trace_items
     from ..trace import references
 
+    if items_list:
+        trace_items.remember(tl, shipment_id, items_list)
     known = references.load(tl, shipment_id)
     found = references.from_route(route, known)
     if found.legs and found != known:

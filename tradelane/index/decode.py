@@ -18,11 +18,19 @@ from ..model import Code
 __all__ = [
     "Log",
     "EventDecoder",
+    "as_hex",
     "as_int",
     "opening_tranches",
     "shipments_abi",
     "shipments_decoder",
 ]
+
+
+def as_hex(value) -> str:
+    """A hash from the node (bytes from the embedded chain, else 0x-hex) as 0x-hex."""
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    return value
 
 
 def as_int(value) -> int:

@@ -18,16 +18,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, select, update
 
 from .. import logs as logs_mod
 from ..chain import DEV_CHAIN_IDS, Chain
 from ..logs import Refused
 from .decode import EventDecoder, Log, opening_tranches, shipments_abi, shipments_decoder
+from .decode import as_hex as _hash
 from .decode import as_int as _int
 from .project import Projection
+from .reorgs import Reorgs
 from .rpc import Rpc
-from .schema import blocks, calls, cursors, payouts, raw_logs
+from .schema import blocks, calls, cursors, raw_logs
 from .store import Store
 
 __all__ = ["Follower", "SyncReport", "DEV_CHAINS", "DEFAULT_DEPTH"]
@@ -59,13 +61,7 @@ class _Moved(Exception):
     """The chain changed under a range being read: read again from the cursor."""
 
 
-def _hash(value) -> str:
-    if isinstance(value, bytes | bytearray):
-        return "0x" + bytes(value).hex()
-    return value
-
-
-class Follower:
+class Follower(Reorgs):
     """Follows one deployment (`chain_id`, `address` from `deploy_block`) into `store`."""
 
     def __init__(
@@ -202,21 +198,7 @@ class Follower:
 
     def _write(self, first, last, found, finalized, expected_parent, report) -> str:
         """Store one range and move the cursor, in one transaction; returns the new tip hash."""
-        numbers = {_int(raw["blockNumber"]) for raw in found} | {last}
-        numbers |= set(range(max(first, finalized + 1), last + 1))  # unfinalized: all of them
-        headers = self.rpc.headers(sorted(numbers))
-        if last not in headers:
-            raise _Moved()
-        # the chain under the range must be one chain: logs in the blocks we read, parents linked
-        for raw in found:
-            header = headers.get(_int(raw["blockNumber"]))
-            if header is None or _hash(header["hash"]) != _hash(raw["blockHash"]):
-                raise _Moved()
-        previous = (first - 1, expected_parent)
-        for n in sorted(headers):
-            if n == previous[0] + 1 and _hash(headers[n]["parentHash"]) != previous[1]:
-                raise _Moved()
-            previous = (n, _hash(headers[n]["hash"]))
+        headers = self._headers(first, last, found, finalized, expected_parent)
         times = {n: _int(h["timestamp"]) for n, h in headers.items()}
         batch = [Log.from_rpc(raw, times[_int(raw["blockNumber"])]) for raw in found]
         batch.sort(key=lambda lg: (lg.block_number, lg.log_index))
@@ -244,15 +226,9 @@ class Follower:
             if moved.rowcount != 1:
                 raise _Moved()
             block_rows = [
-                {
-                    "chain_id": self.chain_id,
-                    "contract": self.address,
-                    "number": n,
-                    "hash": _hash(h["hash"]),
-                    "parent_hash": _hash(h["parentHash"]),
-                    "timestamp": times[n],
-                    "final": n <= finalized,
-                }
+                {"chain_id": self.chain_id, "contract": self.address, "number": n}
+                | {"hash": _hash(h["hash"]), "parent_hash": _hash(h["parentHash"])}
+                | {"timestamp": times[n], "final": n <= finalized}
                 for n, h in sorted(headers.items())
             ]
             conn.execute(blocks.insert(), block_rows)
@@ -279,6 +255,25 @@ class Follower:
         report.logs += len(batch)
         return _hash(tip["hash"])
 
+    def _headers(self, first, last, found, finalized, expected_parent) -> dict[int, dict]:
+        """The headers of the range's blocks with logs, its last block and every unfinalized
+        one; they must be one chain: each log in the block read, each parent linked."""
+        numbers = {_int(raw["blockNumber"]) for raw in found} | {last}
+        numbers |= set(range(max(first, finalized + 1), last + 1))  # unfinalized: all of them
+        headers = self.rpc.headers(sorted(numbers))
+        if last not in headers:
+            raise _Moved()
+        for raw in found:
+            header = headers.get(_int(raw["blockNumber"]))
+            if header is None or _hash(header["hash"]) != _hash(raw["blockHash"]):
+                raise _Moved()
+        previous = (first - 1, expected_parent)
+        for n in sorted(headers):
+            if n == previous[0] + 1 and _hash(headers[n]["parentHash"]) != previous[1]:
+                raise _Moved()
+            previous = (n, _hash(headers[n]["hash"]))
+        return headers
+
     def _finalize(self, head: int, finalized: int) -> None:
         with self.store.engine.begin() as conn:
             conn.execute(
@@ -303,136 +298,6 @@ class Follower:
                     synced_at=int(time.time()),
                 )
             )
-
-    # -- reorganisations -----------------------------------------------------------------
-
-    def _check_reorg(self, cur: dict) -> int:
-        """Roll back to the common ancestor if the cursor's block is no longer on the chain.
-        Returns how many blocks were undone (0: none)."""
-        header = self.rpc.header(cur["number"])
-        if header is not None and _hash(header["hash"]) == cur["hash"]:
-            return 0
-        ancestor = self._ancestor(cur["number"])
-        log.warning(
-            "chain %s reorganised: rolling the index back from block %s to %s",
-            self.chain_id,
-            cur["number"],
-            ancestor,
-        )
-        self.rollback(ancestor)
-        return cur["number"] - ancestor
-
-    def _ancestor(self, below: int) -> int:
-        """The newest stored block the node still has (the deployment block - 1 if none)."""
-        with self.store.engine.connect() as conn:
-            stored = conn.execute(
-                select(blocks.c.number, blocks.c.hash)
-                .where(self._key(blocks), blocks.c.number <= below)
-                .order_by(blocks.c.number.desc())
-            ).all()
-        for start in range(0, len(stored), 50):
-            chunk = stored[start : start + 50]
-            node = self.rpc.headers([n for n, _ in chunk])
-            for n, h in chunk:
-                if n in node and _hash(node[n]["hash"]) == h:
-                    return n
-        return max(self.deploy_block - 1, 0)
-
-    def rollback(self, ancestor: int) -> None:
-        """Undo every block after `ancestor` and re-fold the shipments they touched, in one
-        transaction (the cursor moves back with them)."""
-        header = self.rpc.header(ancestor)
-        with self.store.engine.begin() as conn:
-            where = and_(
-                raw_logs.c.chain_id == self.chain_id,
-                raw_logs.c.address == self.address,
-                raw_logs.c.block_number > ancestor,
-            )
-            touched = {
-                sid
-                for (sid,) in conn.execute(
-                    select(raw_logs.c.shipment_id).where(where, raw_logs.c.shipment_id.isnot(None))
-                ).all()
-            }
-            conn.execute(delete(raw_logs).where(where))
-            conn.execute(delete(blocks).where(self._key(blocks), blocks.c.number > ancestor))
-            conn.execute(
-                delete(calls).where(
-                    calls.c.chain_id == self.chain_id, calls.c.block_number > ancestor
-                )
-            )
-            conn.execute(
-                delete(payouts).where(
-                    self._key(payouts),
-                    payouts.c.shipment_id.is_(None),
-                    payouts.c.block_number > ancestor,
-                )
-            )
-            self._refold(conn, touched)
-            conn.execute(
-                update(cursors)
-                .where(self._key(cursors))
-                .values(
-                    number=ancestor,
-                    hash=_hash(header["hash"]),
-                    timestamp=_int(header["timestamp"]),
-                    reorgs=cursors.c.reorgs + 1,
-                )
-            )
-
-    def _refold(self, conn, ids: set[int] | None) -> None:
-        """Rebuild the decoded rows of shipments `ids` (None: all) from the raw logs kept."""
-        projection = Projection(conn, self.chain_id, self.address, self.decoder)
-        where = and_(raw_logs.c.chain_id == self.chain_id, raw_logs.c.address == self.address)
-        if ids is None:
-            ids = {
-                sid
-                for (sid,) in conn.execute(
-                    select(raw_logs.c.shipment_id)
-                    .where(where, raw_logs.c.shipment_id.isnot(None))
-                    .distinct()
-                ).all()
-            }
-        projection.forget(ids)
-        todo = sorted(ids)
-        rows = []
-        for start in range(0, len(todo), 500):
-            rows += conn.execute(
-                select(raw_logs).where(where, raw_logs.c.shipment_id.in_(todo[start : start + 500]))
-            ).all()
-        batch = sorted(
-            (Log.from_row(r) for r in rows), key=lambda lg: (lg.block_number, lg.log_index)
-        )
-        opened = {lg.tx_hash for lg in batch}
-        projection.tranches = {
-            r.tx_hash: self.tranches_of(r.input)
-            for r in conn.execute(select(calls).where(calls.c.chain_id == self.chain_id)).all()
-            if r.tx_hash in opened
-        }
-        projection.apply(batch)
-
-    def redecode(self) -> int:
-        """Rebuild every decoded table from the raw logs (after an upgrade brought new events)."""
-        with self.lock, self.store.engine.begin() as conn:
-            where = and_(raw_logs.c.chain_id == self.chain_id, raw_logs.c.address == self.address)
-            rows = conn.execute(select(raw_logs).where(where)).all()
-            for row in rows:  # events this version knows that the one that stored them did not
-                event, sid = self.decoder.describe(Log.from_row(row))
-                if (event, sid) != (row.event, row.shipment_id):
-                    conn.execute(
-                        update(raw_logs)
-                        .where(
-                            where,
-                            raw_logs.c.block_hash == row.block_hash,
-                            raw_logs.c.tx_hash == row.tx_hash,
-                            raw_logs.c.log_index == row.log_index,
-                        )
-                        .values(event=event, shipment_id=sid)
-                    )
-            self._refold(conn, None)
-            return conn.execute(
-                select(func.count()).select_from(raw_logs).where(where)
-            ).scalar_one()
 
     # -- following -----------------------------------------------------------------------
 
