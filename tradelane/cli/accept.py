@@ -22,6 +22,7 @@ from .files import load_here
 from .offer import offer
 from .options import (
     account_option,
+    ask,
     err_console,
     format_amount,
     json_option,
@@ -35,7 +36,6 @@ from .options import (
     when,
 )
 from .render import party, tx_table
-from .settle import ask
 from .terms import check_roles, legs_table, own_address, same_address
 
 BOOKING = click.option(
