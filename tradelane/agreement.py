@@ -26,8 +26,9 @@ Functions here are pure (no chain): `offer_terms`, `offer_digest`, `sign_offer`,
 (`tradelane.documents`), `legs_to_json` / `legs_from_json`, `route_hash` (`tradelane.legs`),
 `domain` and the typed-data types (`tradelane.typeddata`, EIP-712 encoding and signing).
 
-On-chain steps are `tradelane.client.Tradelane` methods (implemented in `tradelane.agreeing`),
-each with one party's key (a dev name, an address this process holds, or a LocalAccount):
+On-chain steps are `tradelane.client.Tradelane` methods (implemented in `tradelane.offering`,
+`tradelane.amending` and `tradelane.agreeing`), each with one party's key (a dev name, an address
+this process holds, or a LocalAccount):
 
 * seller / operator: ``make_offer(seller, encoded, amount=…, deadline=…, arbiter=…, buyer=None,
   token=ETH, tranches=(), items_root=…, destination=None, valid_for=7 days, nonce=None,
@@ -40,7 +41,7 @@ each with one party's key (a dev name, an address this process holds, or a Local
 * carrier: ``sign_booking(carrier, document, leg)`` → booking document (for an offer or an
   amendment; it rides in that transaction, or anyone relays it); ``confirm_booking(carrier,
   shipment_id, leg)`` (a direct call); ``relay_bookings(sender, shipment_id, bookings)``.
-* buyer: ``inspect_offer(offer, buyer=None)`` → `tradelane.agreeing.OfferReport` (terms, legs,
+* buyer: ``inspect_offer(offer, buyer=None)`` → `tradelane.offering.OfferReport` (terms, legs,
   signer and its role, status, booked legs, problems, gas per step, ``acceptable``);
   ``accept_offer(buyer, offer, bookings=())`` → shipment id (opens, funds, commits the route and
   confirms the bookings in the offer document and given, in one transaction).
