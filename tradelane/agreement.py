@@ -22,10 +22,13 @@ Documents (dicts, written with `write` and read back with `load`, which checks t
 
 Functions here are pure (no chain): `offer_terms`, `offer_digest`, `sign_offer`,
 `booking_digest`, `sign_booking`, `amendment_document`, `amendment_digest`, `sign_amendment`,
-`offer_call_args`, `load`, `write`, `legs_to_json` / `legs_from_json`.
+`offer_call_args`, and from the modules below them `load`, `write`, `check`
+(`tradelane.documents`), `legs_to_json` / `legs_from_json`, `route_hash` (`tradelane.legs`),
+`domain` and the typed-data types (`tradelane.typeddata`, EIP-712 encoding and signing).
 
-On-chain steps are `tradelane.client.Tradelane` methods (implemented in `tradelane.agreeing`),
-each with one party's key (a dev name, an address this process holds, or a LocalAccount):
+On-chain steps are `tradelane.client.Tradelane` methods (implemented in `tradelane.offering`,
+`tradelane.amending` and `tradelane.agreeing`), each with one party's key (a dev name, an address
+this process holds, or a LocalAccount):
 
 * seller / operator: ``make_offer(seller, encoded, amount=…, deadline=…, arbiter=…, buyer=None,
   token=ETH, tranches=(), items_root=…, destination=None, valid_for=7 days, nonce=None,
@@ -38,7 +41,7 @@ each with one party's key (a dev name, an address this process holds, or a Local
 * carrier: ``sign_booking(carrier, document, leg)`` → booking document (for an offer or an
   amendment; it rides in that transaction, or anyone relays it); ``confirm_booking(carrier,
   shipment_id, leg)`` (a direct call); ``relay_bookings(sender, shipment_id, bookings)``.
-* buyer: ``inspect_offer(offer, buyer=None)`` → `tradelane.agreeing.OfferReport` (terms, legs,
+* buyer: ``inspect_offer(offer, buyer=None)`` → `tradelane.offering.OfferReport` (terms, legs,
   signer and its role, status, booked legs, problems, gas per step, ``acceptable``);
   ``accept_offer(buyer, offer, bookings=())`` → shipment id (opens, funds, commits the route and
   confirms the bookings in the offer document and given, in one transaction).
@@ -59,19 +62,29 @@ each with one party's key (a dev name, an address this process holds, or a Local
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-from eth_abi import encode as abi_encode
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 
-from .attest import compact_signature
-from .errors import InputError, read_json
+from .documents import AMENDMENT_FORMAT, BOOKING_FORMAT, OFFER_FORMAT, check, load, write
+from .errors import InputError
+from .legs import legs_from_json, legs_to_json, route_hash
 from .model import Code, Tranche, parse_locode
+from .typeddata import (
+    AMENDMENT_TYPES,
+    BOOKING_TYPES,
+    OFFER_TYPES,
+    ZERO_ADDRESS,
+    as_hex,
+    bytes32,
+    compact,
+    digest,
+    domain,
+    recover_typed,
+    signature,
+    typed,
+)
 
 __all__ = [
     "OFFER_FORMAT",
@@ -88,145 +101,20 @@ __all__ = [
     "offer_call_args",
     "booking_digest",
     "sign_booking",
+    "booking_signer",
     "booking_tuples",
     "amendment_document",
     "amendment_digest",
     "sign_amendment",
+    "amendment_signer",
     "legs_to_json",
     "legs_from_json",
     "route_hash",
     "recover",
+    "check",
     "load",
     "write",
 ]
-
-OFFER_FORMAT = "tradelane-offer/1"
-BOOKING_FORMAT = "tradelane-booking/1"
-AMENDMENT_FORMAT = "tradelane-amendment/1"
-ZERO_ADDRESS = "0x" + "00" * 20
-LEGS_ABI_TYPE = "(bytes5,bytes5,uint8,address,uint40,uint40,uint16)[]"
-
-TRANCHE_TYPE = [
-    {"name": "code", "type": "uint8"},
-    {"name": "leg", "type": "uint8"},
-    {"name": "bps", "type": "uint16"},
-]
-OFFER_TYPES = {
-    "Offer": [
-        {"name": "seller", "type": "address"},
-        {"name": "buyer", "type": "address"},
-        {"name": "token", "type": "address"},
-        {"name": "amount", "type": "uint256"},
-        {"name": "destination", "type": "bytes5"},
-        {"name": "deadline", "type": "uint40"},
-        {"name": "gracePeriod", "type": "uint32"},
-        {"name": "arbiter", "type": "address"},
-        {"name": "itemsRoot", "type": "bytes32"},
-        {"name": "routeHash", "type": "bytes32"},
-        {"name": "networkHash", "type": "bytes32"},
-        {"name": "tranches", "type": "Tranche[]"},
-        {"name": "expiry", "type": "uint40"},
-        {"name": "nonce", "type": "uint64"},
-    ],
-    "Tranche": TRANCHE_TYPE,
-}
-BOOKING_TYPES = {
-    "Booking": [
-        {"name": "agreement", "type": "bytes32"},
-        {"name": "leg", "type": "uint8"},
-    ]
-}
-AMENDMENT_TYPES = {
-    "Amendment": [
-        {"name": "shipmentId", "type": "uint256"},
-        {"name": "agreement", "type": "bytes32"},
-        {"name": "fromLeg", "type": "uint8"},
-        {"name": "routeHash", "type": "bytes32"},
-        {"name": "networkHash", "type": "bytes32"},
-        {"name": "deadline", "type": "uint40"},
-    ]
-}
-LEG_KEYS = (
-    "origin",
-    "destination",
-    "mode",
-    "carrier",
-    "planned_departure",
-    "planned_arrival",
-    "passages",
-)
-
-
-def domain(chain_id: int, contract: str) -> dict:
-    return {
-        "name": "Tradelane",
-        "version": "1",
-        "chainId": chain_id,
-        "verifyingContract": to_checksum_address(contract),
-    }
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + bytes(b).hex()
-
-
-def _bytes32(text: str, what: str) -> bytes:
-    try:
-        raw = bytes.fromhex(str(text).removeprefix("0x"))
-    except ValueError as err:
-        raise InputError(f"{what} {text!r} is not hex") from err
-    if len(raw) != 32:
-        raise InputError(f"{what} {text!r} is not 32 bytes of hex")
-    return raw
-
-
-# -- legs ---------------------------------------------------------------------------------
-
-
-def legs_to_json(legs: Sequence[Sequence]) -> list[dict]:
-    """Leg tuples (as `routing.encode` makes them) as JSON objects with plain values."""
-    out = []
-    for origin, destination, mode, carrier, dep, arr, passages in legs:
-        out.append(
-            {
-                "origin": bytes(origin).decode("ascii"),
-                "destination": bytes(destination).decode("ascii"),
-                "mode": int(mode),
-                "carrier": to_checksum_address(carrier),
-                "planned_departure": int(dep),
-                "planned_arrival": int(arr),
-                "passages": int(passages),
-            }
-        )
-    return out
-
-
-def legs_from_json(data) -> list[tuple]:
-    """JSON legs back to the contract's tuples; one clear error for a malformed leg."""
-    if not isinstance(data, list) or not data:
-        raise InputError("the legs must be a non-empty list")
-    legs = []
-    for i, leg in enumerate(data):
-        try:
-            legs.append(
-                (
-                    parse_locode(leg["origin"]),
-                    parse_locode(leg["destination"]),
-                    int(leg["mode"]),
-                    to_checksum_address(leg["carrier"]),
-                    int(leg["planned_departure"]),
-                    int(leg["planned_arrival"]),
-                    int(leg["passages"]),
-                )
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            raise InputError(f"leg {i} is malformed: missing or bad {err}") from err
-    return legs
-
-
-def route_hash(legs: Sequence[Sequence]) -> bytes:
-    """keccak256(abi.encode(Leg[])): the contract's route commitment."""
-    return keccak(abi_encode([LEGS_ABI_TYPE], [[tuple(leg) for leg in legs]]))
 
 
 # -- offers -------------------------------------------------------------------------------
@@ -261,8 +149,8 @@ def offer_terms(
         "deadline": int(deadline),
         "grace_period": int(grace_period),
         "arbiter": to_checksum_address(arbiter),
-        "items_root": _hex(items_root),
-        "network_hash": _hex(network_hash),
+        "items_root": as_hex(items_root),
+        "network_hash": as_hex(network_hash),
         "expiry": int(expiry),
         "nonce": int(nonce),
         "tranches": [{"code": t.code.name, "leg": t.leg, "bps": t.bps} for t in tranches],
@@ -287,34 +175,18 @@ def _offer_message(terms: dict) -> dict:
         "deadline": int(terms["deadline"]),
         "gracePeriod": int(terms["grace_period"]),
         "arbiter": terms["arbiter"],
-        "itemsRoot": _bytes32(terms["items_root"], "items_root"),
+        "itemsRoot": bytes32(terms["items_root"], "items_root"),
         "routeHash": route_hash(legs_from_json(terms["legs"])),
-        "networkHash": _bytes32(terms["network_hash"], "network_hash"),
+        "networkHash": bytes32(terms["network_hash"], "network_hash"),
         "tranches": [{"code": int(t.code), "leg": t.leg, "bps": t.bps} for t in _tranches(terms)],
         "expiry": int(terms["expiry"]),
         "nonce": int(terms["nonce"]),
     }
 
 
-def _typed(types: dict, message: dict, chain_id: int, contract: str):
-    return encode_typed_data(
-        domain_data=domain(chain_id, contract), message_types=types, message_data=message
-    )
-
-
-def _digest(types: dict, message: dict, chain_id: int, contract: str) -> bytes:
-    typed = _typed(types, message, chain_id, contract)
-    return keccak(b"\x19" + typed.version + typed.header + typed.body)
-
-
 def offer_digest(chain_id: int, contract: str, terms: dict) -> bytes:
     """The EIP-712 digest of an offer: what the seller signs and the contract marks used."""
-    return _digest(OFFER_TYPES, _offer_message(terms), chain_id, contract)
-
-
-def _signature(account: LocalAccount, types: dict, message: dict, chain_id: int, contract: str):
-    signed = account.sign_message(_typed(types, message, chain_id, contract))
-    return "0x" + signed.signature.hex().removeprefix("0x")
+    return digest(OFFER_TYPES, _offer_message(terms), chain_id, contract)
 
 
 def sign_offer(signer: LocalAccount, chain_id: int, contract: str, terms: dict) -> dict:
@@ -325,31 +197,20 @@ def sign_offer(signer: LocalAccount, chain_id: int, contract: str, terms: dict) 
         "chain_id": chain_id,
         "contract": to_checksum_address(contract),
         "terms": terms,
-        "route_hash": _hex(message["routeHash"]),
-        "digest": _hex(_digest(OFFER_TYPES, message, chain_id, contract)),
+        "route_hash": as_hex(message["routeHash"]),
+        "digest": as_hex(digest(OFFER_TYPES, message, chain_id, contract)),
         "signer": signer.address,
-        "signature": _signature(signer, OFFER_TYPES, message, chain_id, contract),
+        "signature": signature(signer, OFFER_TYPES, message, chain_id, contract),
         "bookings": [],
     }
 
 
 def recover(document: dict) -> str:
     """Who signed an offer document (raises InputError if nobody can be recovered)."""
-    typed = _typed(
+    encoded = typed(
         OFFER_TYPES, _offer_message(document["terms"]), document["chain_id"], document["contract"]
     )
-    return _recover(typed, document["signature"])
-
-
-def _recover(typed, signature: str) -> str:
-    try:
-        return Account.recover_message(typed, signature=bytes.fromhex(signature[2:]))
-    except Exception as err:  # noqa: BLE001 - any failure means the signature is unusable
-        raise InputError(f"the signature cannot be recovered: {err}") from err
-
-
-def _compact(signature: str) -> tuple[bytes, bytes]:
-    return compact_signature(bytes.fromhex(signature.removeprefix("0x")))
+    return recover_typed(encoded, document["signature"])
 
 
 def offer_call_args(document: dict) -> tuple:
@@ -364,21 +225,21 @@ def offer_call_args(document: dict) -> tuple:
         int(t["deadline"]),
         int(t["grace_period"]),
         t["arbiter"],
-        _bytes32(t["items_root"], "items_root"),
-        _bytes32(t["network_hash"], "network_hash"),
+        bytes32(t["items_root"], "items_root"),
+        bytes32(t["network_hash"], "network_hash"),
         int(t["expiry"]),
         int(t["nonce"]),
         [tr.as_tuple() for tr in _tranches(t)],
         legs_from_json(t["legs"]),
     )
-    return offer, _compact(document["signature"])
+    return offer, compact(document["signature"])
 
 
 # -- bookings -----------------------------------------------------------------------------
 
 
 def booking_digest(chain_id: int, contract: str, agreement: bytes, leg: int) -> bytes:
-    return _digest(BOOKING_TYPES, {"agreement": agreement, "leg": leg}, chain_id, contract)
+    return digest(BOOKING_TYPES, {"agreement": agreement, "leg": leg}, chain_id, contract)
 
 
 def sign_booking(
@@ -390,21 +251,21 @@ def sign_booking(
         "format": BOOKING_FORMAT,
         "chain_id": chain_id,
         "contract": to_checksum_address(contract),
-        "agreement": _hex(agreement),
+        "agreement": as_hex(agreement),
         "leg": leg,
         "carrier": carrier.address,
-        "signature": _signature(carrier, BOOKING_TYPES, message, chain_id, contract),
+        "signature": signature(carrier, BOOKING_TYPES, message, chain_id, contract),
     }
 
 
 def booking_signer(booking: dict) -> str:
-    typed = _typed(
+    encoded = typed(
         BOOKING_TYPES,
-        {"agreement": _bytes32(booking["agreement"], "agreement"), "leg": int(booking["leg"])},
+        {"agreement": bytes32(booking["agreement"], "agreement"), "leg": int(booking["leg"])},
         booking["chain_id"],
         booking["contract"],
     )
-    return _recover(typed, booking["signature"])
+    return recover_typed(encoded, booking["signature"])
 
 
 def booking_tuples(bookings: Iterable[dict], agreement: str) -> list[tuple]:
@@ -416,7 +277,7 @@ def booking_tuples(bookings: Iterable[dict], agreement: str) -> list[tuple]:
                 f"the booking of leg {b['leg']} by {b['carrier']} is for agreement "
                 f"{b['agreement'][:12]}…, not {agreement[:12]}…"
             )
-        out.append((int(b["leg"]), *_compact(b["signature"])))
+        out.append((int(b["leg"]), *compact(b["signature"])))
     return sorted(out)
 
 
@@ -444,91 +305,46 @@ def amendment_document(
         "chain_id": chain_id,
         "contract": to_checksum_address(contract),
         "shipment_id": shipment_id,
-        "agreement": _hex(agreement),
-        "old_route_hash": _hex(route_hash(old_legs)),
+        "agreement": as_hex(agreement),
+        "old_route_hash": as_hex(route_hash(old_legs)),
         "old_legs": legs_to_json(old_legs),
         "from_leg": from_leg,
         "legs": legs_to_json(legs),
-        "route_hash": _hex(route_hash(new_route)),
-        "network_hash": _hex(network_hash),
+        "route_hash": as_hex(route_hash(new_route)),
+        "network_hash": as_hex(network_hash),
         "deadline": int(deadline),
         "signatures": {},
         "bookings": [],
     }
-    doc["digest"] = _hex(amendment_digest(doc))
+    doc["digest"] = as_hex(amendment_digest(doc))
     return doc
 
 
 def _amendment_message(doc: dict) -> dict:
     return {
         "shipmentId": int(doc["shipment_id"]),
-        "agreement": _bytes32(doc["agreement"], "agreement"),
+        "agreement": bytes32(doc["agreement"], "agreement"),
         "fromLeg": int(doc["from_leg"]),
-        "routeHash": _bytes32(doc["route_hash"], "route_hash"),
-        "networkHash": _bytes32(doc["network_hash"], "network_hash"),
+        "routeHash": bytes32(doc["route_hash"], "route_hash"),
+        "networkHash": bytes32(doc["network_hash"], "network_hash"),
         "deadline": int(doc["deadline"]),
     }
 
 
 def amendment_digest(doc: dict) -> bytes:
-    return _digest(AMENDMENT_TYPES, _amendment_message(doc), doc["chain_id"], doc["contract"])
+    return digest(AMENDMENT_TYPES, _amendment_message(doc), doc["chain_id"], doc["contract"])
 
 
 def sign_amendment(party: LocalAccount, role: str, doc: dict) -> dict:
     """`doc` with `party`'s signature added as `role` ("buyer" or "seller")."""
     if role not in ("buyer", "seller"):
         raise InputError(f"role {role!r}: an amendment is signed by the buyer and the seller")
-    signature = _signature(
+    signed = signature(
         party, AMENDMENT_TYPES, _amendment_message(doc), doc["chain_id"], doc["contract"]
     )
-    return {**doc, "signatures": {**doc["signatures"], role: signature}}
+    return {**doc, "signatures": {**doc["signatures"], role: signed}}
 
 
 def amendment_signer(doc: dict, role: str) -> str:
-    typed = _typed(AMENDMENT_TYPES, _amendment_message(doc), doc["chain_id"], doc["contract"])
-    return _recover(typed, doc["signatures"][role])
-
-
-# -- files --------------------------------------------------------------------------------
-
-_REQUIRED = {
-    OFFER_FORMAT: {"chain_id", "contract", "terms", "digest", "signer", "signature"},
-    BOOKING_FORMAT: {"chain_id", "contract", "agreement", "leg", "carrier", "signature"},
-    AMENDMENT_FORMAT: {
-        "chain_id",
-        "contract",
-        "shipment_id",
-        "agreement",
-        "old_legs",
-        "from_leg",
-        "legs",
-        "network_hash",
-        "deadline",
-        "signatures",
-    },
-}
-
-
-def write(document: dict, path: str | Path) -> Path:
-    path = Path(path)
-    path.write_text(json.dumps(document, indent=2) + "\n")
-    return path
-
-
-def check(document, where: str = "document") -> dict:
-    """Shape-check an offer, booking or amendment document; one clear error if malformed."""
-    if not isinstance(document, dict) or document.get("format") not in _REQUIRED:
-        fmt = document.get("format") if isinstance(document, dict) else None
-        raise InputError(f"{where} is not a Tradelane offer, booking or amendment (format {fmt!r})")
-    missing = sorted(_REQUIRED[document["format"]] - document.keys())
-    if missing:
-        raise InputError(f"{where} is malformed: missing {', '.join(missing)}")
-    return document
-
-
-def load(path: str | Path, expected: str | None = None) -> dict:
-    """Read an offer, booking or amendment file; `expected` names the format wanted."""
-    document = check(read_json(path, "agreement"), f"file {path}")
-    if expected and document["format"] != expected:
-        raise InputError(f"file {path} is a {document['format']}, expected {expected}")
-    return document
+    encoded = typed(AMENDMENT_TYPES, _amendment_message(doc), doc["chain_id"], doc["contract"])
+    return recover_typed(encoded, doc["signatures"][role])

@@ -7,8 +7,9 @@ Three kinds of chain, one interface:
 * any JSON-RPC URL (``--rpc`` / ``TRADELANE_RPC``), e.g. a public testnet.
 
 On dev chains the well-known anvil accounts are available by name (``buyer``, ``seller``,
-``carrier1`` …); the embedded chain is funded with the same keys so names mean the same
-everywhere. Transactions are always signed locally with eth-account and sent raw.
+``carrier1`` …, `tradelane.accounts`); the embedded chain is funded with the same keys so names
+mean the same everywhere. Transactions are always signed locally with eth-account and sent raw,
+journaled first inside a command's intent; fees and bulk sending are `tradelane.bulk`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import contextlib
 import os
 import time
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
-import requests
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
@@ -28,6 +28,8 @@ from web3.datastructures import AttributeDict
 from web3.exceptions import BlockNotFound, TransactionNotFound
 
 from . import intents
+from .accounts import DEV_CHAIN_IDS, DEV_MNEMONIC, DEV_NAMES, Signers, dev_accounts
+from .bulk import BulkSending, offered_fees, raised_fees
 from .errors import ChainError, InputError
 from .intents import Step
 from .revert import raise_decoded
@@ -44,40 +46,16 @@ __all__ = [
 
 EMBEDDED = "embedded"
 DEFAULT_RPC = "http://127.0.0.1:8545"
-DEV_MNEMONIC = "test test test test test test test test test test test junk"  # anvil's, public
-DEV_NAMES = (
-    "deployer",
-    "buyer",
-    "seller",
-    "carrier1",
-    "carrier2",
-    "carrier3",
-    "arbiter",
-    "operator",
-    "relayer",
-    "outsider",
-)
-# anvil/hardhat 31337, geth --dev / ganache 1337, eth-tester's default.
-DEV_CHAIN_IDS = frozenset({31337, 1337, 131277322940537})
 
 
 def default_rpc() -> str:
     return os.environ.get("TRADELANE_RPC", DEFAULT_RPC)
 
 
-@cache
-def dev_accounts() -> dict[str, LocalAccount]:
-    """The ten anvil dev accounts, by role name (keys derived from anvil's public mnemonic)."""
-    Account.enable_unaudited_hdwallet_features()
-    return {
-        name: Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}")
-        for i, name in enumerate(DEV_NAMES)
-    }
-
-
 @dataclass
-class Chain:
-    """A connected chain: web3, what kind it is, and the accounts that can sign on it."""
+class Chain(Signers, BulkSending):
+    """A connected chain: web3, what kind it is, and the accounts that can sign on it
+    (`tradelane.accounts.Signers`); bulk sending is `tradelane.bulk.BulkSending`."""
 
     w3: Web3
     url: str
@@ -85,10 +63,6 @@ class Chain:
     signers: dict[str, LocalAccount] = field(default_factory=dict)
     receipt_timeout: float = 120.0
     bump_after: float = 60.0  # seconds pending before the fee is raised (same nonce)
-
-    @property
-    def is_dev(self) -> bool:
-        return self.chain_id in DEV_CHAIN_IDS
 
     @property
     def is_embedded(self) -> bool:
@@ -105,49 +79,6 @@ class Chain:
             return _hex(self.w3.eth.get_block(1)["parentHash"])
         except BlockNotFound:
             return _hex(self.w3.eth.get_block(0)["hash"])
-
-    # -- accounts -----------------------------------------------------------------
-
-    def account(self, who: str | LocalAccount) -> LocalAccount:
-        """A signer by dev name (dev chains only), by address of a known signer, or as given."""
-        if isinstance(who, LocalAccount):
-            return who
-        if who in self.signers:
-            return self.signers[who]
-        for acct in self.signers.values():
-            if acct.address.lower() == str(who).lower():
-                return acct
-        if self.is_dev:  # a dev account given by its address
-            for acct in dev_accounts().values():
-                if acct.address.lower() == str(who).lower():
-                    return acct
-        if who in DEV_NAMES:
-            if not self.is_dev:
-                raise InputError(
-                    f"dev account '{who}' refused on chain {self.chain_id}, which is not a dev "
-                    "chain; use --account with a keystore file"
-                )
-            self.signers[who] = dev_accounts()[who]
-            return self.signers[who]
-        raise InputError(
-            f"unknown account '{who}'; use a dev name ({', '.join(DEV_NAMES)}) or a keystore file"
-        )
-
-    def address(self, who: str, *, what: str = "address") -> str:
-        """An address from a dev name, a known signer, or a 0x address; `what` names the
-        option in the error when `who` is none of these."""
-        if Web3.is_address(who):
-            return Web3.to_checksum_address(who)
-        try:
-            return self.account(who).address
-        except InputError as err:
-            if who in DEV_NAMES:
-                raise
-            names = ", ".join(DEV_NAMES) if self.is_dev else "no dev names on this chain"
-            raise InputError(
-                f"{what} '{who}' is not an address (0x and 40 hex digits) or a known account "
-                f"({names}); give one of those"
-            ) from err
 
     # -- transactions ---------------------------------------------------------------
 
@@ -176,81 +107,11 @@ class Chain:
             raise_decoded(err, self.w3)
         return self.send_raw(tx, acct, step)
 
-    def send_many(
-        self,
-        calls: list[Any],
-        sender: str | LocalAccount,
-        *,
-        gas: int,
-        value: int = 0,
-        chunk: int = 200,
-    ):
-        """Send `calls` from one sender with consecutive nonces, without waiting in between.
-
-        Transactions go out in JSON-RPC batches of `chunk`; then every receipt is awaited.
-        For bulk work (benchmarks, seeding a chain) where each call's gas is known.
-        """
-        acct = self.account(sender)
-        nonce = self.w3.eth.get_transaction_count(acct.address, "pending")
-        fees = self._fees()
-        # Each full block raises the EIP-1559 base fee by up to 12.5 %: the cap must cover every
-        # block the batch fills, or its tail waits forever behind a base fee that outgrew it.
-        blocks = -(-len(calls) * gas // self.w3.eth.get_block("latest")["gasLimit"]) + 1
-        tip = fees["maxPriorityFeePerGas"]
-        fees["maxFeePerGas"] = int((fees["maxFeePerGas"] - tip) * 1.125**blocks) + tip
-        raw = []
-        for i, call in enumerate(calls):
-            tx = call.build_transaction(
-                {
-                    "from": acct.address,
-                    "nonce": nonce + i,
-                    "gas": gas,
-                    "value": value,
-                    "chainId": self.chain_id,
-                    **fees,
-                }
-            )
-            raw.append(acct.sign_transaction(tx).raw_transaction)
-        hashes = []
-        for start in range(0, len(raw), chunk):
-            part = raw[start : start + chunk]
-            if self.url.startswith(("http://", "https://")):
-                hashes += self._post_raw_batch(part)
-            else:
-                hashes += [self.w3.eth.send_raw_transaction(r) for r in part]
-        receipts = [
-            self.w3.eth.wait_for_transaction_receipt(
-                h, timeout=self.receipt_timeout, poll_latency=0.05
-            )
-            for h in hashes
-        ]
-        failed = [r for r in receipts if r["status"] != 1]
-        if failed:
-            raise ChainError(f"{len(failed)} of {len(receipts)} batched transactions reverted")
-        return receipts
-
-    def _post_raw_batch(self, raw: list[bytes]) -> list[str]:
-        """One JSON-RPC batch of eth_sendRawTransaction (web3's batches refuse that method)."""
-        method = "eth_sendRawTransaction"
-        body = [
-            {"jsonrpc": "2.0", "id": i, "method": method, "params": ["0x" + r.hex()]}
-            for i, r in enumerate(raw)
-        ]
-        try:
-            replies = requests.post(self.url, json=body, timeout=self.receipt_timeout).json()
-        except (requests.RequestException, ValueError) as err:
-            raise ChainError(f"{len(raw)} batched transactions to {self.url}: {err}") from err
-        replies = sorted(replies, key=lambda reply: reply["id"])
-        errors = [reply["error"].get("message", "?") for reply in replies if "error" in reply]
-        if errors:
-            raise ChainError(f"{len(errors)} of {len(raw)} batched transactions: {errors[0]}")
-        return [reply["result"] for reply in replies]
-
     def send_raw(self, tx: dict, acct: LocalAccount, step: Step | None = None):
         """Sign `tx`, journal it in `step` (if any), broadcast it and wait for its receipt."""
         tx.setdefault("chainId", self.chain_id)
         if "maxFeePerGas" not in tx and "gasPrice" not in tx:
-            tx.update(self._fees())
+            tx.update(offered_fees(self.w3))
         signed = acct.sign_transaction(tx)
         if step is not None:
             step.record_attempt(acct.address, _plain(tx), signed.raw_transaction, _hex(signed.hash))
@@ -275,7 +136,7 @@ class Chain:
             "value": value,
             "gas": 21_000,
             "nonce": self.w3.eth.get_transaction_count(acct.address, "pending"),
-            **self._fees(),
+            **offered_fees(self.w3),
         }
         return self.send_raw(tx, acct, step)
 
@@ -328,10 +189,7 @@ class Chain:
     def _bump(self, tx: dict, acct: LocalAccount, step: Step | None) -> tuple[dict, str]:
         """The same transaction under the same nonce with fees raised by a quarter (nodes
         replace a pending transaction only for at least 10 % more), journaled first."""
-        fresh = self._fees()
-        tip = max(-(-int(tx["maxPriorityFeePerGas"]) * 5 // 4), fresh["maxPriorityFeePerGas"])
-        cap = max(-(-int(tx["maxFeePerGas"]) * 5 // 4), fresh["maxFeePerGas"], tip)
-        tx = {**tx, "maxFeePerGas": cap, "maxPriorityFeePerGas": tip}
+        tx = {**tx, **raised_fees(tx, offered_fees(self.w3))}
         signed = acct.sign_transaction(tx)
         if step is not None:
             step.record_attempt(acct.address, _plain(tx), signed.raw_transaction, _hex(signed.hash))
@@ -410,11 +268,6 @@ class Chain:
         except TransactionNotFound:
             return False
         return True
-
-    def _fees(self) -> dict:
-        base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
-        tip = 10**9
-        return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
 
     # -- time ----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 
+from .accounts import dev_accounts
 from .chain import EMBEDDED, Chain, connect
 from .client import DAY, ETH, Tradelane
 from .errors import InputError
@@ -71,8 +72,6 @@ def _carriers(route) -> dict[str, str]:
     for leg in route.legs:
         if leg.carrier not in names:
             names.append(leg.carrier)
-    from .chain import dev_accounts
-
     dev = dev_accounts()
     return {name: dev[DEV_CARRIERS[i % len(DEV_CARRIERS)]].address for i, name in enumerate(names)}
 
@@ -95,10 +94,9 @@ def run(
     On the embedded chain by default; given a dev node's URL (`tradelane node`), the shipment
     stays there for `tradelane serve` and the other commands to look at.
     """
-    import routing
-    from routing.encode import encode_route
+    from routing.encode import route_json
 
-    from .cli.render import routes_table, status_view, tx_table
+    from .cli.render import status_view, tx_table
 
     started = time.perf_counter()
     chain = connect(rpc)
@@ -108,7 +106,39 @@ def run(
             f"chain or a local node (tradelane node), not on chain {chain.chain_id}"
         )
     story = _Story(chain, console)
+    tl = _deploy(story, chain)
+    routes, carriers, encoded = _propose(story, chain, origin, destination)
+    shipment_id = _agree(story, tl, encoded)
+    legs = encoded.legs
+    _relay_origin_milestones(story, tl, shipment_id, legs[0])
+    _voyage(story, tl, shipment_id, legs)
 
+    story.step("6. the buyer's status view before delivery")
+    story.show(status_view(tl.status(shipment_id)))
+
+    _deliver_and_settle(story, tl, shipment_id, legs[-1], len(legs) - 1)
+
+    story.step("8. transactions and the final escrow state")
+    story.show(tx_table(story.rows, title="every transaction, with gas"))
+    final = tl.status(shipment_id)
+    story.show(status_view(final))
+    seconds = time.perf_counter() - started
+    _summarise(story, tl, final, seconds)
+    assert final.state == State.COMPLETED, final.state
+    return {
+        "shipment_id": shipment_id,
+        "contract": tl.address,
+        "chain_id": chain.chain_id,
+        "routes": [route_json(r, carriers if r is routes[0] else None) for r in routes],
+        "transactions": story.rows,
+        "total_gas": sum(r["gas"] for r in story.rows),
+        "status": final.to_json(),
+        "seconds": round(seconds, 2),
+    }
+
+
+def _deploy(story: _Story, chain: Chain) -> Tradelane:
+    """1. The chain and the contract (deployed now, or the one already there)."""
     where = "an embedded chain" if chain.is_embedded else f"the node at {chain.url}"
     story.step(f"1. {where} and the Shipments contract")
     tl, deployed_now = Tradelane.deploy(chain)
@@ -119,21 +149,33 @@ def run(
         "deployer",
         chain.w3.eth.get_transaction_receipt(tl.deployment["tx_hash"]),
     )
+    return tl
+
+
+def _propose(story: _Story, chain: Chain, origin: str, destination: str):
+    """2. Route alternatives; the best by cost is encoded with dev carriers' addresses."""
+    import routing
+    from routing.encode import encode_route
+
+    from .cli.render import routes_table
 
     story.step(f"2. route alternatives {origin} → {destination}")
     depart_after = datetime.fromtimestamp(chain.now() + DAY, UTC)
     routes = routing.propose(
         routing.load_network(), origin, destination, alternatives=3, depart_after=depart_after
     )
-    route = routes[0]
     story.show(routes_table(routes, 1))
-    carriers = _carriers(route)
-    encoded = encode_route(route, carriers)
+    carriers = _carriers(routes[0])
+    encoded = encode_route(routes[0], carriers)
     story.say(
         "  picked #1 (best by cost); carriers → "
         + ", ".join(f"{name} = {_dev_name(addr)}" for name, addr in carriers.items())
     )
+    return routes, carriers, encoded
 
+
+def _agree(story: _Story, tl: Tradelane, encoded) -> int:
+    """3. The seller's offer, the carriers' bookings, the buyer's acceptance: the shipment."""
     story.step(
         "3. the seller offers 10 ETH on this route (20 % at first departure), the carriers "
         "confirm their legs, the buyer accepts"
@@ -160,12 +202,14 @@ def run(
         tl.last_receipt,
     )
     story.say(f"  route hash 0x{encoded.route_hash.hex()[:16]}… over {len(encoded.legs)} leg(s)")
+    return shipment_id
 
-    legs = encoded.legs
+
+def _relay_origin_milestones(story: _Story, tl: Tradelane, shipment_id: int, first) -> None:
+    """4. The first carrier signs GTIN, LOAD and DEPA off-line; a relayer sends them at once."""
     story.step(
         "4. the first carrier signs its origin milestones; a relayer sends them in one batch"
     )
-    first = legs[0]
     first_carrier = _dev_name(first[3])
     departure = story.at(first[4])
     base = tl.view(shipment_id)["legNonce"]  # the nonce is the place on the carrier's leg
@@ -182,6 +226,9 @@ def run(
     v = tl.view(shipment_id)
     story.say(f"  DEPA released the tranche: {v['released'] / 10**18:g} ETH credited to the seller")
 
+
+def _voyage(story: _Story, tl: Tradelane, shipment_id: int, legs) -> None:
+    """5. Each leg's departure (after the first) and arrival, then the discharge at the end."""
     story.step("5. carriers record the rest of the voyage directly")
     for i, leg in enumerate(legs):
         carrier = _dev_name(leg[3])
@@ -198,48 +245,33 @@ def run(
     m = Milestone(shipment_id, len(legs) - 1, Code.DISC, Classifier.ACT, last[1].decode(), t)
     story.tx(m.describe(), last_carrier, tl.record(last_carrier, m))
 
-    story.step("6. the buyer's status view before delivery")
-    story.show(status_view(tl.status(shipment_id)))
 
+def _deliver_and_settle(story: _Story, tl: Tradelane, shipment_id: int, last, index: int) -> None:
+    """7. DROP on the last leg (`index`), the buyer confirms, the seller withdraws."""
     story.step("7. delivery, confirmation, withdrawal")
+    last_carrier = _dev_name(last[3])
     t = story.at(last[5] + DAY)
-    m = Milestone(shipment_id, len(legs) - 1, Code.DROP, Classifier.ACT, last[1].decode(), t)
+    m = Milestone(shipment_id, index, Code.DROP, Classifier.ACT, last[1].decode(), t)
     story.tx(m.describe() + " — delivered", last_carrier, tl.record(last_carrier, m))
     story.tx("confirm delivery", "buyer", tl.confirm("buyer", shipment_id))
-    seller = chain.address("seller")
-    credit = tl.credit(seller)
+    credit = tl.credit(tl.chain.address("seller"))
     story.tx(f"withdraw {credit / 10**18:g} ETH", "seller", tl.withdraw("seller"))
 
-    story.step("8. transactions and the final escrow state")
-    story.show(tx_table(story.rows, title="every transaction, with gas"))
-    final = tl.status(shipment_id)
-    story.show(status_view(final))
-    seconds = time.perf_counter() - started
+
+def _summarise(story: _Story, tl: Tradelane, final, seconds: float) -> None:
+    """8. The final escrow figures in a grid, and where to look at a node's shipment."""
     summary = Table.grid(padding=(0, 2))
     summary.add_row("state", final.state.label)
     summary.add_row("escrow held", f"{final.held / 10**18:g} ETH")
     summary.add_row("released to seller", f"{final.released / 10**18:g} ETH")
-    summary.add_row("seller credit left", f"{tl.credit(seller) / 10**18:g} ETH")
+    summary.add_row("seller credit left", f"{tl.credit(tl.chain.address('seller')) / 10**18:g} ETH")
     summary.add_row(
         "milestones", f"{final.milestone_count} (history verified: {final.history_verified})"
     )
     summary.add_row("wall time", f"{seconds:.1f} s")
     story.show(summary)
-    if not chain.is_embedded:
+    if not tl.chain.is_embedded:
         story.say(
-            f"  it stays on the node: `tradelane serve --rpc {chain.url}`, then open "
-            f"http://127.0.0.1:8000/shipment/{shipment_id}"
+            f"  it stays on the node: `tradelane serve --rpc {tl.chain.url}`, then open "
+            f"http://127.0.0.1:8000/shipment/{final.shipment_id}"
         )
-    from routing.encode import route_json
-
-    assert final.state == State.COMPLETED, final.state
-    return {
-        "shipment_id": shipment_id,
-        "contract": tl.address,
-        "chain_id": chain.chain_id,
-        "routes": [route_json(r, carriers if r is route else None) for r in routes],
-        "transactions": story.rows,
-        "total_gas": sum(r["gas"] for r in story.rows),
-        "status": final.to_json(),
-        "seconds": round(seconds, 2),
-    }

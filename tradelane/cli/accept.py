@@ -22,6 +22,7 @@ from .files import load_here
 from .offer import offer
 from .options import (
     account_option,
+    ask,
     err_console,
     format_amount,
     json_option,
@@ -35,7 +36,6 @@ from .options import (
     when,
 )
 from .render import party, tx_table
-from .settle import ask
 from .terms import check_roles, legs_table, own_address, same_address
 
 BOOKING = click.option(
@@ -109,12 +109,26 @@ def _role_problems(book: AddressBook, terms: dict, legs, buyer: str | None) -> l
 
 
 def offer_view(tl: Tradelane, book: AddressBook, report, problems: list[str], me=None):
+    """The offer as the buyer reads it: terms, route, unknown parties, gas, problems, verdict."""
     from rich.console import Group
 
-    t = report.terms
-    symbol, decimals = tl.token_info(t["token"])
-    hints = report.document.get("names") or {}
     notes: dict[str, str] = {}
+    who = _namer(book, me, report.document.get("names") or {}, notes)
+    terms = _terms_table(tl, report, who)
+    legs = legs_table(report.legs, book, "route (named by YOUR address book)", name=who)
+    parts = [terms, legs, *(Text(n, "yellow") for n in notes.values()), _gas_table(report)]
+    parts += [Text(f"✗ {p}", "bold red") for p in problems]
+    parts.append(
+        Text("acceptable: yes — `tradelane accept FILE` funds it", "bold green")
+        if _ok(report, problems)
+        else Text("acceptable: NO", "bold red")
+    )
+    return Group(*parts)
+
+
+def _namer(book: AddressBook, me: str | None, hints, notes: dict[str, str]):
+    """How the view names an address: "you", the buyer's own label, or unknown — noting in
+    `notes` what the seller calls an address the buyer's book does not know."""
 
     def who(address: str | None) -> str:
         if not address:
@@ -128,6 +142,12 @@ def offer_view(tl: Tradelane, book: AddressBook, report, problems: list[str], me
             notes[address] = f"{UNKNOWN} {address} is not in your address book{said}"
         return label
 
+    return who
+
+
+def _terms_table(tl: Tradelane, report, who) -> Table:
+    t = report.terms
+    symbol, decimals = tl.token_info(t["token"])
     status = {
         "open": "OPEN",
         "accepted": f"ACCEPTED as shipment {report.shipment_id}",
@@ -154,7 +174,10 @@ def offer_view(tl: Tradelane, book: AddressBook, report, problems: list[str], me
     ]
     for row in rows:
         terms.add_row(*row)
-    legs = legs_table(report.legs, book, "route (named by YOUR address book)", name=who)
+    return terms
+
+
+def _gas_table(report) -> Table:
     gas = Table(title="gas per step", title_justify="left")
     for col in ("step", "gas", "how known"):
         gas.add_column(col, justify="right" if col == "gas" else "left")
@@ -166,14 +189,7 @@ def offer_view(tl: Tradelane, book: AddressBook, report, problems: list[str], me
         )
     gas.add_section()
     gas.add_row("total", f"{sum(report.gas.values()):,}", "")
-    parts = [terms, legs, *(Text(n, "yellow") for n in notes.values()), gas]
-    parts += [Text(f"✗ {p}", "bold red") for p in problems]
-    parts.append(
-        Text("acceptable: yes — `tradelane accept FILE` funds it", "bold green")
-        if _ok(report, problems)
-        else Text("acceptable: NO", "bold red")
-    )
-    return Group(*parts)
+    return gas
 
 
 def _tranches(tranches: list[dict]) -> str:

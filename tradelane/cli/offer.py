@@ -8,7 +8,7 @@ the carriers' bookings that ride along. Nothing else passes between them.
 
 from __future__ import annotations
 
-import json
+from typing import NamedTuple
 
 import click
 from rich.table import Table
@@ -16,11 +16,11 @@ from rich.table import Table
 from .. import agreement, intents
 from ..client import ETH
 from ..errors import InputError
-from ..files import home, write_json
 from ..model import Tranche
 from ..parties import AddressBook
 from .app import cli
 from .files import check_target, load_here, output_option, write_doc
+from .madeoffers import made, next_nonce, remember
 from .options import (
     account_option,
     err_console,
@@ -49,7 +49,6 @@ from .terms import (
 )
 
 WEEK = 7 * 86_400
-OFFERS_FILE = "offers.json"
 
 
 @cli.group()
@@ -130,9 +129,7 @@ def make(
           --arbiter "Lisbon Trade Arbitration" --buyer "Acme Imports" -o offer.json
     """
     check_target(output, "offer")
-    parsed_tranches = [Tranche.parse(t) for t in tranches]
-    if sum(t.bps for t in parsed_tranches) > 10_000:
-        raise InputError(f"the tranches {', '.join(tranches)} add up to more than 100 %")
+    parsed_tranches = _parse_tranches(tranches)
     validity = parse_duration(valid_for, "--valid-for")
     book = AddressBook.load()
     tl = open_client(rpc)
@@ -140,122 +137,122 @@ def make(
     deadline_opt = routing_opts.get("deadline")
     deadline = parse_time(deadline_opt, chain.now()) if deadline_opt else None
     acct = signer(chain, account, role="seller")
-    seller = party_address(chain, book, on_behalf_of, "--on-behalf-of") if on_behalf_of else None
-    buyer_address = party_address(chain, book, buyer, "--buyer") if buyer else None
-    arbiter_address = party_address(chain, book, arbiter, "--arbiter")
-    token_address = ETH if token.upper() == "ETH" else party_address(chain, book, token, "--token")
-    symbol, decimals = tl.token_info(token_address)
+    parties = _parties(chain, book, acct.address, on_behalf_of, buyer, arbiter, token)
+    symbol, decimals = tl.token_info(parties.token)
     price = parse_amount(amount, decimals)
     quiet = as_json or output == "-"
-    console = err_console()
-
-    roles = {
-        "seller": seller or acct.address,
-        "signer": acct.address,
-        "buyer": buyer_address,
-        "arbiter": arbiter_address,
-    }
-    check_roles(book, roles, [])  # before the slow part: the parties themselves
+    check_roles(book, parties.roles, [])  # before the slow part: the parties themselves
     with spinner("proposing routes…", quiet=quiet):
         route, alternatives = propose_route(chain, origin, destination, pick, **routing_opts)
     from routing.encode import encode_route
 
     encoded = encode_route(route, carriers_for(chain, book, route, carrier_map))
     carriers = [leg[3] for leg in encoded.legs]
-    check_roles(book, roles, carriers)
-    for t, text in zip(parsed_tranches, tranches, strict=True):
-        if t.leg != 255 and t.leg >= len(carriers):
-            raise InputError(
-                f"tranche '{text}' is on leg {t.leg}, but the route has legs 0..{len(carriers) - 1}"
-            )
-    deadline = deadline or encoded.legs[-1][5] + WEEK
-    if deadline <= encoded.legs[-1][5]:
-        raise InputError(
-            f"deadline {when(deadline)} is before the route's last planned arrival "
-            f"{when(encoded.legs[-1][5])}; give a later --deadline"
-        )
+    check_roles(book, parties.roles, carriers)
+    deadline = _check_terms(encoded.legs, parsed_tranches, tranches, deadline)
     if not quiet:
-        console.print(alternatives)
+        err_console().print(alternatives)
     document = tl.make_offer(
         acct,
         encoded,
         amount=price,
         deadline=deadline,
-        arbiter=arbiter_address,
-        buyer=buyer_address,
-        token=token_address,
+        arbiter=parties.arbiter,
+        buyer=parties.buyer,
+        token=parties.token,
         tranches=parsed_tranches,
         valid_for=validity,
-        nonce=_next_nonce(tl, seller or acct.address),
-        on_behalf_of=seller,
+        nonce=next_nonce(tl, parties.seller or acct.address),
+        on_behalf_of=parties.seller,
     )
     # Unsigned hints: what the seller's own book calls each party. The buyer sees them only
     # as the seller's claim next to an address its own book does not know.
-    named = {a for a in [*carriers, arbiter_address, buyer_address, seller, acct.address] if a}
+    named = {a for a in [*carriers, *parties.roles.values()] if a}
     document["names"] = {a: book.label(a) for a in sorted(named) if book.get(a)}
-    _remember(document)
+    remember(document)
     where = write_doc(document, output, "offer")
-    summary = {
+    if as_json and output != "-":
+        print_json(_summary(document, where, parties, price, deadline))
+    elif output != "-":
+        err_console().print(legs_table(encoded.legs, book, "the route you offer"))
+        price_text = format_amount(price, decimals, symbol)
+        out().print(_written(document, where, price_text, route, party(parties.arbiter, book)))
+
+
+class _Parties(NamedTuple):
+    """The addresses an offer names, from the command line and the seller's address book."""
+
+    seller: str | None  # with --on-behalf-of; else the signer is the seller
+    signer: str
+    buyer: str | None
+    arbiter: str
+    token: str
+
+    @property
+    def roles(self) -> dict[str, str | None]:
+        return {
+            "seller": self.seller or self.signer,
+            "signer": self.signer,
+            "buyer": self.buyer,
+            "arbiter": self.arbiter,
+        }
+
+
+def _parties(chain, book, signer_address, on_behalf_of, buyer, arbiter, token) -> _Parties:
+    seller = party_address(chain, book, on_behalf_of, "--on-behalf-of") if on_behalf_of else None
+    buyer_address = party_address(chain, book, buyer, "--buyer") if buyer else None
+    arbiter_address = party_address(chain, book, arbiter, "--arbiter")
+    token_address = ETH if token.upper() == "ETH" else party_address(chain, book, token, "--token")
+    return _Parties(seller, signer_address, buyer_address, arbiter_address, token_address)
+
+
+def _parse_tranches(tranches: tuple[str, ...]) -> list[Tranche]:
+    parsed = [Tranche.parse(t) for t in tranches]
+    if sum(t.bps for t in parsed) > 10_000:
+        raise InputError(f"the tranches {', '.join(tranches)} add up to more than 100 %")
+    return parsed
+
+
+def _check_terms(legs, parsed: list[Tranche], tranches: tuple[str, ...], deadline) -> int:
+    """Refuse a tranche on a leg the route lacks; the deadline (default: a week after the last
+    planned arrival), refused if it comes before that arrival."""
+    for t, text in zip(parsed, tranches, strict=True):
+        if t.leg != 255 and t.leg >= len(legs):
+            raise InputError(
+                f"tranche '{text}' is on leg {t.leg}, but the route has legs 0..{len(legs) - 1}"
+            )
+    deadline = deadline or legs[-1][5] + WEEK
+    if deadline <= legs[-1][5]:
+        raise InputError(
+            f"deadline {when(deadline)} is before the route's last planned arrival "
+            f"{when(legs[-1][5])}; give a later --deadline"
+        )
+    return deadline
+
+
+def _written(document: dict, where, price: str, route, arbiter: str) -> str:
+    terms = document["terms"]
+    return (
+        f"offer {document['digest'][:18]}… written to {where}: "
+        f"{price} for {route.origin} → {route.destination}, "
+        f"deadline {when(terms['deadline'])}, arbiter {arbiter}, "
+        f"valid until {when(terms['expiry'])}. Send it to the buyer"
+        + (" and to the carriers to confirm their legs (tradelane book)" if terms["legs"] else "")
+    )
+
+
+def _summary(document: dict, where, parties: _Parties, price: int, deadline: int) -> dict:
+    return {
         "digest": document["digest"],
         "file": where,
         "seller": document["terms"]["seller"],
-        "buyer": buyer_address,
+        "buyer": parties.buyer,
         "amount": str(price),
-        "token": token_address,
+        "token": parties.token,
         "deadline": deadline,
         "expiry": document["terms"]["expiry"],
-        "legs": len(carriers),
+        "legs": len(document["terms"]["legs"]),
     }
-    if as_json and output != "-":
-        print_json(summary)
-        return
-    if output != "-":
-        console.print(legs_table(encoded.legs, book, "the route you offer"))
-        out().print(
-            f"offer {document['digest'][:18]}… written to {where}: "
-            f"{format_amount(price, decimals, symbol)} for {route.origin} → {route.destination}, "
-            f"deadline {when(deadline)}, arbiter {party(arbiter_address, book)}, "
-            f"valid until {when(document['terms']['expiry'])}. Send it to the buyer"
-            + (" and to the carriers to confirm their legs (tradelane book)" if carriers else "")
-        )
-
-
-def _offers_path():
-    return home() / OFFERS_FILE
-
-
-def _made() -> list[dict]:
-    path = _offers_path()
-    if not path.exists():
-        return []
-    try:
-        data = json.loads(path.read_text())
-        if not isinstance(data, list):
-            raise ValueError("not a list")
-    except ValueError as err:
-        raise InputError(f"{path} is damaged ({err}); fix it or move it away") from err
-    return data
-
-
-def _next_nonce(tl, seller: str) -> int:
-    """The seller's next offer nonce: one past the highest made from this home, and unused on
-    chain. The contract marks used nonces in words of 256, so sequential nonces pay for a fresh
-    word (about 20k gas at acceptance) once per 256 offers; random ones would on every offer."""
-    mine = [
-        int(d["terms"]["nonce"])
-        for d in _made()
-        if str(d.get("terms", {}).get("seller", "")).lower() == seller.lower()
-    ]
-    nonce = max(mine, default=-1) + 1
-    while tl.contract.functions.offerNonceUsed(seller, nonce).call():
-        nonce += 1
-    return nonce
-
-
-def _remember(document: dict) -> None:
-    """Keep the offer in $TRADELANE_HOME/offers.json so `tradelane offers` can list it."""
-    made = [d for d in _made() if d.get("digest") != document["digest"]] + [document]
-    write_json(_offers_path(), made)
 
 
 # -- seller: revoke, list ---------------------------------------------------------------------
@@ -315,7 +312,7 @@ def offers(party: str | None, rpc: str | None, as_json: bool) -> None:
     book = AddressBook.load()
     here = [
         d
-        for d in _made()
+        for d in made()
         if d.get("chain_id") == tl.chain.chain_id and d.get("contract") == tl.address
     ]
     rows = []

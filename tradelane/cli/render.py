@@ -88,29 +88,44 @@ def _money(s: ShipmentStatus, value: int) -> str:
 
 def status_view(s: ShipmentStatus):
     """The buyer's view: state, legs planned vs actual, next milestone, money, proof."""
-    style = STATE_STYLE.get(s.state, "")
     book = AddressBook.load()
-    head = Text.assemble(
+    parts = [_status_head(s, book)]
+    if s.legs:
+        parts.append(_legs_table(s, book))
+    else:
+        parts.append(Text("no route committed yet", "yellow"))
+    parts += [_escrow_table(s), *_progress_lines(s)]
+    return Group(*parts)
+
+
+def _status_head(s: ShipmentStatus, book: AddressBook) -> Text:
+    return Text.assemble(
         (f"shipment {s.shipment_id}", "bold"),
         "  ",
-        (s.state.label.upper(), style),
+        (s.state.label.upper(), STATE_STYLE.get(s.state, "")),
         f"   buyer {party(s.buyer, book)}  seller {party(s.seller, book)}  to {s.destination}",
         f"  deadline {when(s.deadline)}",
         f"\n  arbiter {party(s.arbiter, book)}",
         f"  receiver {party(s.receiver, book)}" if s.receiver not in (s.seller, ETH) else "",
     )
+
+
+_LEG_COLUMNS = (
+    "leg",
+    "from",
+    "to",
+    "mode",
+    "carrier",
+    "planned dep",
+    "actual dep",
+    "planned arr",
+    "actual arr",
+)
+
+
+def _legs_table(s: ShipmentStatus, book: AddressBook) -> Table:
     legs = Table(title="route (planned vs actual)", title_justify="left")
-    for col in (
-        "leg",
-        "from",
-        "to",
-        "mode",
-        "carrier",
-        "planned dep",
-        "actual dep",
-        "planned arr",
-        "actual arr",
-    ):
+    for col in _LEG_COLUMNS:
         legs.add_column(col)
     for leg in s.legs:
         legs.add_row(
@@ -124,6 +139,10 @@ def status_view(s: ShipmentStatus):
             when(leg.planned_arrival),
             _actual(leg.actual_arrival, leg.planned_arrival),
         )
+    return legs
+
+
+def _escrow_table(s: ShipmentStatus) -> Table:
     money = Table(title="escrow", title_justify="left", show_header=True)
     for col in ("deposited", "held", "released", "refunded", "refundable now"):
         money.add_column(col, justify="right")
@@ -134,6 +153,11 @@ def status_view(s: ShipmentStatus):
         _money(s, s.refunded),
         _money(s, s.refundable),
     )
+    return money
+
+
+def _progress_lines(s: ShipmentStatus) -> list[Text]:
+    """The next milestone expected (and whether it is overdue), and the proof's verdict."""
     lines = []
     if s.next_expected:
         due = f" due {when(s.next_expected_due)}" if s.next_expected_due else ""
@@ -147,13 +171,7 @@ def status_view(s: ShipmentStatus):
         else Text(f"history NOT verified: {s.history_problem}", "bold red")
     )
     lines.append(proof)
-    parts = [head]
-    if s.legs:
-        parts.append(legs)
-    else:
-        parts.append(Text("no route committed yet", "yellow"))
-    parts += [money, *lines]
-    return Group(*parts)
+    return lines
 
 
 def _actual(actual: int | None, planned: int) -> Text:

@@ -35,84 +35,86 @@ _QUERY_KEYS = (
 )
 
 
+# The routing query options, as decorators (click makes a fresh Option each time one is applied,
+# so every command that takes them gets its own).
+ROUTING_OPTIONS = (
+    click.option(
+        "--objective",
+        default="cost",
+        show_default=True,
+        metavar="OBJ",
+        help="cost | time | co2 | distance, or a weighted mix like cost=0.7,time=0.3; "
+        "on-time (with --deadline): by the chance of arriving in time, from the index.",
+    ),
+    click.option(
+        "--alternatives",
+        "-k",
+        default="1",
+        show_default=True,
+        metavar="K",
+        help="Return up to K alternatives that differ in corridor (modes, passages, hubs).",
+    ),
+    click.option(
+        "--pareto",
+        is_flag=True,
+        help="Routes not beaten on cost, time and CO2e, one per corridor.",
+    ),
+    click.option(
+        "--avoid-passage",
+        multiple=True,
+        metavar="LIST",
+        help=f"Passages to avoid, comma-separated: {', '.join(PASSAGES)} "
+        "(aliases: hormuz, cape, bab-el-mandeb, magellan).",
+    ),
+    click.option(
+        "--avoid-port", multiple=True, metavar="LIST", help="UN/LOCODEs no leg may touch."
+    ),
+    click.option(
+        "--avoid-country",
+        multiple=True,
+        metavar="LIST",
+        help="ISO country codes (e.g. EG,YE) no leg may touch.",
+    ),
+    click.option("--max-transshipments", default=None, metavar="N", help="At most N transfers."),
+    click.option(
+        "--modes", default=None, metavar="LIST", help="Allowed modes: sea,air,rail,road,barge."
+    ),
+    click.option(
+        "--carriers",
+        default=None,
+        metavar="LIST",
+        help="Allowed carrier names, comma-separated.",
+    ),
+    click.option(
+        "--depart-after",
+        default=None,
+        metavar="DATE",
+        help="Cargo ready at the origin (ISO 8601, UTC). Default: now.",
+    ),
+    click.option(
+        "--deadline",
+        default=None,
+        metavar="DATE",
+        help="Latest acceptable arrival (ISO 8601, UTC).",
+    ),
+    click.option(
+        "--network",
+        "network_file",
+        default=None,
+        metavar="FILE",
+        help="Operator network (.json, .csv or a directory), merged with the reference one.",
+    ),
+    click.option(
+        "--network-only",
+        is_flag=True,
+        help="Use --network alone instead of merging it with the reference network.",
+    ),
+)
+
+
 def routing_options(f: Callable) -> Callable:
     """Add the routing query options (objective, constraints, schedule, network) to a command."""
-    options = [
-        click.option(
-            "--objective",
-            default="cost",
-            show_default=True,
-            metavar="OBJ",
-            help="cost | time | co2 | distance, or a weighted mix like cost=0.7,time=0.3; "
-            "on-time (with --deadline): by the chance of arriving in time, from the index.",
-        ),
-        click.option(
-            "--alternatives",
-            "-k",
-            default="1",
-            show_default=True,
-            metavar="K",
-            help="Return up to K alternatives that differ in corridor (modes, passages, hubs).",
-        ),
-        click.option(
-            "--pareto",
-            is_flag=True,
-            help="Routes not beaten on cost, time and CO2e, one per corridor.",
-        ),
-        click.option(
-            "--avoid-passage",
-            multiple=True,
-            metavar="LIST",
-            help=f"Passages to avoid, comma-separated: {', '.join(PASSAGES)} "
-            "(aliases: hormuz, cape, bab-el-mandeb, magellan).",
-        ),
-        click.option(
-            "--avoid-port", multiple=True, metavar="LIST", help="UN/LOCODEs no leg may touch."
-        ),
-        click.option(
-            "--avoid-country",
-            multiple=True,
-            metavar="LIST",
-            help="ISO country codes (e.g. EG,YE) no leg may touch.",
-        ),
-        click.option(
-            "--max-transshipments", default=None, metavar="N", help="At most N transfers."
-        ),
-        click.option(
-            "--modes", default=None, metavar="LIST", help="Allowed modes: sea,air,rail,road,barge."
-        ),
-        click.option(
-            "--carriers",
-            default=None,
-            metavar="LIST",
-            help="Allowed carrier names, comma-separated.",
-        ),
-        click.option(
-            "--depart-after",
-            default=None,
-            metavar="DATE",
-            help="Cargo ready at the origin (ISO 8601, UTC). Default: now.",
-        ),
-        click.option(
-            "--deadline",
-            default=None,
-            metavar="DATE",
-            help="Latest acceptable arrival (ISO 8601, UTC).",
-        ),
-        click.option(
-            "--network",
-            "network_file",
-            default=None,
-            metavar="FILE",
-            help="Operator network (.json, .csv or a directory), merged with the reference one.",
-        ),
-        click.option(
-            "--network-only",
-            is_flag=True,
-            help="Use --network alone instead of merging it with the reference network.",
-        ),
-    ]
-    for option in reversed(options):
+    for option in reversed(ROUTING_OPTIONS):
         f = option(f)
     return f
 
