@@ -26,6 +26,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.datastructures import AttributeDict
 from web3.exceptions import BlockNotFound, TransactionNotFound
+from web3.types import RPCEndpoint
 
 from . import intents
 from .accounts import DEV_CHAIN_IDS, DEV_MNEMONIC, DEV_NAMES, Signers, dev_accounts
@@ -318,12 +319,15 @@ def _embedded_web3() -> Web3:
 def connect(rpc: str | None = None, *, timeout: float = 10.0) -> Chain:
     """Connect to `rpc` (a URL, or ``"embedded"``); default ``TRADELANE_RPC`` or the local node."""
     url = rpc or default_rpc()
+    # web3 validates every call's chain id by asking the node again (an extra round trip
+    # per eth_call); a node's chain id does not change under a connection, so it is cached.
+    once = {"cache_allowed_requests": True, "cacheable_requests": {RPCEndpoint("eth_chainId")}}
     if url == EMBEDDED:
         w3 = _embedded_web3()
     elif url.startswith(("http://", "https://")):
-        w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout}))
+        w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout}, **once))
     elif url.startswith(("ws://", "wss://")):
-        w3 = Web3(Web3.LegacyWebSocketProvider(url))
+        w3 = Web3(Web3.LegacyWebSocketProvider(url, **once))
     else:
         raise InputError(f"--rpc '{url}' is not an http(s)/ws(s) URL or 'embedded'")
     try:
