@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from rich.console import Console
@@ -44,9 +44,18 @@ def _machine() -> dict:
         "solc": "0.8.37 (npm solc, WebAssembly)",
         "anvil": anvil[0] if anvil else "?",
         "versions": {
-            p: version(p) for p in ("web3", "eth-tester", "py-evm", "networkx", "python-igraph")
+            p: _version(p) for p in ("web3", "eth-tester", "py-evm", "networkx", "python-igraph")
         },
     }
+
+
+def _version(package: str) -> str:
+    """A package's version; a benchmark-only one may be missing (`python -m benchmarks` run
+    without `make bench`): say so rather than lose the figures measured."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def _timed(name: str, fn, console: Console) -> tuple[dict, float]:

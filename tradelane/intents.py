@@ -22,8 +22,9 @@ For command authors — nothing to do in the common case:
 * A re-run of a finished command therefore sends nothing; say so in words from what the
   chain shows (see ``tx_row(...)["earlier_run"]`` in `tradelane.cli.options`).
 
-A command whose every run is meant as a new one (``demo``, ``simulate``) is listed in
-``FRESH`` in `tradelane.cli.app`. Name the intent yourself only when the arguments do not
+A command whose runs each need an intent of their own is listed in ``FRESH`` in
+`tradelane.cli.app`: ``demo`` (every run is a new shipment) and ``simulate`` (its own run
+journal, `tradelane.analytics.resume`, makes a re-run finish the same population). Name the intent yourself only when the arguments do not
 say what is meant:
 ``intents.refine(*parts)`` adds parts to the current key (``ship --new`` adds a fresh id,
 ``ship --items`` the items' root, ``relay`` the signatures it relays, ``withdraw`` how many
