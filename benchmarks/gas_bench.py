@@ -144,24 +144,13 @@ def _sweep(kit) -> dict[str, tuple[int, int]]:
     return out
 
 
-def run() -> dict:
-    kit = build_kit()
+def _milestones(kit, gas: dict, sid: int) -> tuple[bytes, bytes]:
+    """The first milestone of a shipment, a non-triggering ACT (LOAD), an EST, a DEPA with and
+    without a tranche, and the LOAD relayed with a signature; → (direct, relayed) calldata."""
     ship, chain = kit.ship, kit.chain
-    gas: dict[str, int] = {}
-
-    # agreement: offer accepted (open + fund + route), bookings
-    floor: dict = {}
-    _agreed(kit, gas, floor)
-    sid = kit.open()
-    kit.send(kit.tokens["MockToken"].functions.approve(ship.address, 10**24), "buyer")
-    token_offer = kit.offer(token="MockToken", amount=10**18)
-    gas["accept_offer_3_legs_erc20"] = _gas(kit.accept(token_offer))
-
-    # milestones: first of the shipment, then a non-triggering ACT (LOAD), then DEPA (tranche)
     first = kit.milestone(sid, 0, "GTIN", "CNSHA")
     gas["milestone_first"] = _gas(kit.send(ship.functions.recordMilestone(first), "carrier1"))
-    direct = kit.milestone(sid, 0, "LOAD", "CNSHA")
-    call = ship.functions.recordMilestone(direct)
+    call = ship.functions.recordMilestone(kit.milestone(sid, 0, "LOAD", "CNSHA"))
     data = _data(call)
     gas["milestone_direct"] = _gas(kit.send(call, "carrier1"))
     gas["milestone_est"] = _gas(kit.record(sid, 0, "DEPA", "CNSHA", cls="EST", t=chain.now() + DAY))
@@ -176,25 +165,25 @@ def run() -> dict:
     kit.record(twin, 0, "GTIN", "CNSHA")
     relayed = kit.milestone(twin, 0, "LOAD", "CNSHA")
     relay_call = ship.functions.relaySignedMilestone(*kit.signed_entry(relayed, "carrier1", 1))
-    relay_data = _data(relay_call)
     gas["milestone_relayed"] = _gas(kit.send(relay_call, "relayer"))
+    return data, _data(relay_call)
 
-    # every milestone a leg sends that moves no money, direct and relayed: the worst case of each
-    sweep = _sweep(kit)
-    gas["milestone_direct_max"] = max(direct for direct, _ in sweep.values())
-    gas["milestone_relayed_max"] = max(relayed for _, relayed in sweep.values())
 
-    # batch of 10 direct milestones on one shipment (the carrier's events of a port call), with the
-    # direct-only recordMilestones; then the same through the mixed recordBatch, direct and signed
+def _batches(kit, gas: dict) -> bytes:
+    """10 direct milestones on one shipment (a carrier's events of a port call) with the
+    direct-only recordMilestones, then through the mixed recordBatch, direct and signed;
+    → the first batch's calldata."""
+    ship = kit.ship
+
     def batch_shipment() -> int:
         b = kit.open()
         kit.record(b, 0, "GTIN", "CNSHA")
         return b
 
     b = batch_shipment()
-    milestones = [kit.milestone(b, 0, "INSP", "CNSHA") for _ in range(10)]
-    batch_call = ship.functions.recordMilestones(milestones)
-    batch_data = _data(batch_call)
+    batch_call = ship.functions.recordMilestones(
+        [kit.milestone(b, 0, "INSP", "CNSHA") for _ in range(10)]
+    )
     batch = _gas(kit.send(batch_call, "carrier1"))
     gas["milestone_batch10_total"] = batch
     gas["milestone_batch10_per_item"] = batch // 10
@@ -211,8 +200,12 @@ def run() -> dict:
     ]
     signed = _gas(kit.send(ship.functions.recordBatch(entries), "relayer"))
     gas["milestone_batch10_signed_per_item"] = signed // 10
+    return _data(batch_call)
 
-    # delivery, refund, dispute
+
+def _settlement(kit, gas: dict, sid: int) -> None:
+    """Delivery and confirmation of `sid`, a withdrawal, a refund, a dispute opened and resolved."""
+    ship, chain = kit.ship, kit.chain
     kit.run_leg(sid, 0, "CNSHA", "SGSIN", codes=("ARRI",))
     kit.run_leg(sid, 1, "SGSIN", "EGPSD", codes=("DEPA", "ARRI"))
     kit.run_leg(sid, 2, "EGPSD", "NLRTM", codes=("DEPA", "ARRI"))
@@ -232,16 +225,37 @@ def run() -> dict:
         kit.send(ship.functions.resolveDispute(disputed, 10**17), "arbiter")
     )
 
+
+def run() -> dict:
+    kit = build_kit()
+    ship, chain = kit.ship, kit.chain
+    gas: dict[str, int] = {}
+
+    # agreement: offer accepted (open + fund + route), bookings
+    agreed_floor: dict = {}
+    _agreed(kit, gas, agreed_floor)
+    sid = kit.open()
+    kit.send(kit.tokens["MockToken"].functions.approve(ship.address, 10**24), "buyer")
+    token_offer = kit.offer(token="MockToken", amount=10**18)
+    gas["accept_offer_3_legs_erc20"] = _gas(kit.accept(token_offer))
+
+    data, relay_data = _milestones(kit, gas, sid)
+    # every milestone a leg sends that moves no money, direct and relayed: the worst case of each
+    sweep = _sweep(kit)
+    gas["milestone_direct_max"] = max(direct for direct, _ in sweep.values())
+    gas["milestone_relayed_max"] = max(relayed for _, relayed in sweep.values())
+    batch_data = _batches(kit, gas)
+    _settlement(kit, gas, sid)
+
     gas["shipments_bytecode_bytes"] = len(chain.w3.eth.get_code(ship.address))  # EIP-170: 24 576
     desk = ship.functions.DESK().call()
     gas["shipments_desk_bytecode_bytes"] = len(chain.w3.eth.get_code(desk))
-    agreed_floor_keys = floor
     floor = milestone_floor(data)
     return {
         "gas": gas,
         "gas_sweep": {name: {"direct": d, "relayed": r} for name, (d, r) in sweep.items()},
         "gas_floor": {
-            **agreed_floor_keys,
+            **agreed_floor,
             "milestone": floor,
             "milestone_calldata_bytes": len(data),
             "milestone_calldata_gas": calldata_gas(data),
