@@ -131,4 +131,7 @@ def test_actions_say_what_each_party_can_do_with_the_call_ready_for_a_wallet(cli
     seller = client.get(f"/api/shipments/{j.sid}/actions?as=seller").json()
     # the seller was paid a tranche on departure: it can withdraw that now
     assert {a["action"] for a in seller} == {"cancel", "dispute", "finalize", "withdraw"}
+    withdraw = next(a for a in seller if a["action"] == "withdraw")
+    token, payee = tl.view(j.sid)["token"], tl.chain.address("seller")
+    assert withdraw["data"] == tl.contract.encode_abi("withdraw", args=[token, payee])
     assert client.get(f"/api/shipments/{j.sid}/actions?as=pirate").status_code == 400

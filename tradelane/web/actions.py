@@ -9,6 +9,10 @@ sends it, so no key ever reaches this server.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from eth_abi import encode as abi_encode
+from eth_utils import function_abi_to_4byte_selector, get_abi_input_types
 
 from ..model import ShipmentStatus, State
 from .clock import relative_text, utc_text
@@ -321,3 +325,17 @@ def _next_milestone(s: ShipmentStatus) -> tuple[int, str]:
 
 def _set(address: str | None) -> bool:
     return bool(address) and int(address, 16) != 0
+
+
+def calldata(contract, function: str, args: tuple) -> str:
+    """The 0x calldata a wallet sends for `function(*args)` on `contract`: the ABI entry is
+    looked up once per function (web3's `encode_abi` matches the whole ABI on every call,
+    which cost a page more than its other work)."""
+    selector, types = _signature(contract, function)
+    return "0x" + (selector + abi_encode(types, list(args))).hex()
+
+
+@lru_cache(maxsize=64)
+def _signature(contract, function: str) -> tuple[bytes, list[str]]:
+    abi = contract.get_function_by_name(function).abi
+    return function_abi_to_4byte_selector(abi), get_abi_input_types(abi)

@@ -155,12 +155,12 @@ def shipment_actions(
     with its window, the command, and the transaction a browser wallet sends (`to`, `data`;
     the server never signs anything)."""
     from . import sources
-    from .actions import actions_for
+    from .actions import actions_for, calldata
 
     with request.app.state.backend.use() as tl:
         status = service.shipment_status(tl, shipment_id)
         found = actions_for(status, role, sources.terms(tl, status))
-        encode, contract = tl.contract.encode_abi, tl.address
+        functions, contract = tl.contract, tl.address
     return [
         {
             "action": a.key,
@@ -173,7 +173,7 @@ def shipment_actions(
             "closes": a.closes,
             "command": a.command,
             "to": contract,
-            "data": encode(a.function, args=list(a.args)) if a.wallet else None,
+            "data": calldata(functions, a.function, a.args) if a.wallet else None,
         }
         for a in found
     ]

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InputError
 from . import service, sources
-from .actions import ROLES
+from .actions import ROLES, calldata
 from .geo import port_book
 from .land import ATTRIBUTION
 from .mapsvg import MODE_STYLE, draw_route
@@ -67,7 +67,7 @@ def shipment_context(
         status = service.shipment_status(tl, shipment_id)
         version = service.live(tl, shipment_id)["version"] if versioned else ""
         contract, chain_id = tl.address, tl.chain.chain_id
-        encode = tl.contract.encode_abi
+        contract_fns = tl.contract
         terms = sources.terms(tl, status)
         chance = sources.chance(tl, status)
         disputer = sources.disputer(tl, status)
@@ -103,7 +103,7 @@ def shipment_context(
         "chain_id": chain_id,
         "roles": ROLES,
         "relative": relative_text,
-        "calldata": lambda action: encode(action.function, args=list(action.args)),
+        "calldata": lambda action: calldata(contract_fns, action.function, action.args),
         "references": refs,
         "items": items,
         "poll_seconds": request.app.state.poll_seconds,
