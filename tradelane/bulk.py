@@ -54,6 +54,7 @@ class BulkSending:
     url: str
     chain_id: int
     receipt_timeout: float
+    is_dev: bool  # `accounts.Signers.is_dev`
     account: Callable[[str | LocalAccount], LocalAccount]  # `accounts.Signers.account`
 
     def send_many(
@@ -93,6 +94,8 @@ class BulkSending:
                 hashes += self._post_raw_batch(part)
             else:
                 hashes += [self.w3.eth.send_raw_transaction(r) for r in part]
+        if self.is_dev:
+            self._mine_pending()
         receipts = [
             self.w3.eth.wait_for_transaction_receipt(
                 h, timeout=self.receipt_timeout, poll_latency=0.05
@@ -103,6 +106,21 @@ class BulkSending:
         if failed:
             raise ChainError(f"{len(failed)} of {len(receipts)} batched transactions reverted")
         return receipts
+
+    def _mine_pending(self) -> None:
+        """anvil's automine mines a block when a transaction arrives; a burst larger than a
+        block leaves the rest pending until the next one arrives, which a bulk send never
+        sends. Mine while that empties the pool (dev nodes that report their pool; what a
+        block does not take, e.g. a fee below the base fee, is left to the receipt wait)."""
+        before = None
+        while True:
+            reply = self.w3.provider.make_request("txpool_status", [])
+            found = reply.get("result", {}).get("pending") if isinstance(reply, dict) else None
+            pending = int(found, 16) if found else 0
+            if pending == 0 or pending == before:
+                return
+            before = pending
+            self.w3.provider.make_request("evm_mine", [])
 
     def _post_raw_batch(self, raw: list[bytes]) -> list[str]:
         """One JSON-RPC batch of eth_sendRawTransaction (web3's batches refuse that method)."""

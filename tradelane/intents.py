@@ -24,8 +24,8 @@ For command authors — nothing to do in the common case:
 
 A command whose runs each need an intent of their own is listed in ``FRESH`` in
 `tradelane.cli.app`: ``demo`` (every run is a new shipment) and ``simulate`` (its own run
-journal, `tradelane.analytics.resume`, makes a re-run finish the same population). Name the intent yourself only when the arguments do not
-say what is meant:
+journal, `tradelane.analytics.resume`, makes a re-run finish the same population).
+Name the intent yourself only when the arguments do not say what is meant:
 ``intents.refine(*parts)`` adds parts to the current key (``ship --new`` adds a fresh id,
 ``ship --items`` the items' root, ``relay`` the signatures it relays, ``withdraw`` how many
 withdrawals the payee made before); ``intents.steps(chain)`` lists what earlier runs of
