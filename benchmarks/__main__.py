@@ -107,8 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             timespec="seconds"
         )
         for name, values in (figures if section is None else {section: figures}).items():
-            if name in written and isinstance(values, dict):
-                results[name].update(values)  # a section two benchmarks add to (web)
+            # a module writing whole sections may share one with another (index_bench and
+            # web_bench both write `web`): a partial run keeps the other's figures
+            if isinstance(values, dict) and (name in written or (only and section is None)):
+                results.setdefault(name, {}).update(values)
             else:
                 results[name] = values  # replaces what an earlier run left
             written.add(name)
