@@ -7,11 +7,12 @@ business. The model (docs/ANALYTICS.md, "On-time routing"):
 * legs are independent; each leg's service departs at its planned time plus a sampled
   departure delay, and takes a sampled transit time (actual departure → actual arrival);
 * at a transfer the cargo is ready after a sampled hub handling time (arrival → discharge,
-  never less than the routing model's minimum connection); if it is not ready by the
+  never less than the routing model's connection time, ``connection_hours``: the dwell,
+  plus the import release from a ship or aircraft onto land); if it is not ready by the
   service's cut-off, it waits for that service's next scheduled departure (the missed
   connection costs a whole headway, e.g. a week on a weekly service);
 * a lane (or hub) with fewer than ``min_observations`` samples falls back to the modelled
-  schedule: planned transit, no departure delay, the minimum connection time — and the
+  schedule: planned transit, no departure delay, the connection time — and the
   estimate says so in ``fallback``.
 
 Monte Carlo over ``samples`` draws (numpy), seeded per lane and hub, so an estimate is
