@@ -4,6 +4,9 @@ no call to the node, and a server that reads an index another process keeps."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -104,6 +107,40 @@ def test_no_index_follow_reads_an_index_kept_beside_it_and_never_writes(tl, db_u
     assert health["index"]["block"] == tl.chain.w3.eth.block_number
     assert writes == [] and app.state.backend.keeper.syncs == 0
     writer.stop()
+
+
+def test_serve_beside_a_tradelane_index_follow_process_shows_its_updates(tl, db_url, env_home):
+    """The production layout: `tradelane index --follow` in its own process writes the index;
+    the server (`--no-index-follow`) only reads it, and a new milestone reaches the page."""
+    sid = story.routed(tl)
+    command = [sys.executable, "-m", "tradelane.cli", "index", "--follow", "--poll", "0.2"]
+    command += ["--rpc", tl.chain.url, "--db", db_url]
+    follower = subprocess.Popen(
+        command, env=env_home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )  # fmt: skip
+
+    def milestones(client, at_least: int) -> int:
+        deadline = time.monotonic() + 60
+        while True:
+            assert follower.poll() is None, follower.stderr.read().decode()
+            reply = client.get(f"/api/shipments/{sid}")
+            found = len(reply.json()["milestones"]) if reply.status_code == 200 else -1
+            if found >= at_least:
+                return found
+            assert time.monotonic() < deadline, f"the page never showed {at_least} milestones"
+            time.sleep(0.1)
+
+    try:
+        app = create_app(tl.chain.url, index_url=db_url, index_follow=False)
+        with TestClient(app) as client:
+            seen = milestones(client, 0)  # once the follower beside has indexed the shipment
+            story.act(tl, sid, 0, Code.DEPA, "CNSHA")
+            assert milestones(client, seen + 1) == seen + 1
+        assert app.state.backend.keeper.syncs == 0  # the server never read the chain's logs
+    finally:
+        os.killpg(follower.pid, signal.SIGTERM)
+        follower.wait(timeout=10)
 
 
 def test_a_party_with_many_shipments_is_paged_in_the_json_api(states, tl, db_url):
