@@ -178,7 +178,7 @@ def _simulate_rate(shipments: int = 150) -> float:
 
 
 def _postgres_ms(rows, names) -> float | None:
-    sys.path.insert(0, str(ROOT / "tests" / "index"))
+    sys.path.insert(0, str(ROOT / "tests"))
     try:
         from pgserver import PostgresServer, available
     except ImportError:

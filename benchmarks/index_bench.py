@@ -105,7 +105,7 @@ def _catch_up(tl: Tradelane, url: str) -> tuple[float, int]:
 
 
 def _postgres_rate(tl: Tradelane) -> tuple[float | None, int]:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "index"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from pgserver import PostgresServer, available
 
     if not available():

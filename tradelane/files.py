@@ -7,14 +7,15 @@ nothing else of Tradelane's but its errors. The home is ``$TRADELANE_HOME`` if s
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import JournalError
 
-__all__ = ["home", "write_json", "read_json_strict"]
+__all__ = ["home", "hold_lock", "write_json", "read_json_strict"]
 
 
 def home() -> Path:
@@ -64,3 +65,16 @@ def read_json_strict(path: Path, what: str) -> Any:
             f"{what} {path} is damaged ({getattr(err, 'msg', err)}); nothing was sent. Look at "
             "it, and move it aside only if you know its transaction is settled"
         ) from err
+
+
+def hold_lock(path: Path, busy: str) -> IO:
+    """Take the exclusive lock file `path` (its folder made if need be) without waiting; the
+    caller holds it until it closes the returned handle. Taken already: `JournalError(busy)`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "w")  # noqa: SIM115 - held by the caller
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as err:
+        handle.close()
+        raise JournalError(busy) from err
+    return handle

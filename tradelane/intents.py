@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import fcntl
 import hashlib
 import json
 import time
@@ -48,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import JournalError
-from .files import read_json_strict, write_json
+from .files import hold_lock, read_json_strict, write_json
 
 __all__ = [
     "Intent",
@@ -151,16 +150,11 @@ class Intent:
         """One run of an intent at a time: a second concurrent run stops with a clear error."""
         if self._lock is not None and self._lock[0] == folder:
             return
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / ".lock", "w")  # noqa: SIM115 - held until the intent ends
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            handle.close()
-            raise JournalError(
-                "another run of this same command is sending right now; wait for it to finish, "
-                "then run this again (it will find what that run sent)"
-            ) from err
+        handle = hold_lock(
+            folder / ".lock",
+            "another run of this same command is sending right now; wait for it to finish, "
+            "then run this again (it will find what that run sent)",
+        )
         self._release()
         self._lock = (folder, handle)
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Boolean, Integer, String, Text
@@ -17,9 +14,6 @@ import routing
 from routing.assumptions import great_circle_km, leg_co2e_kg
 from tradelane.analytics.report import lanes_report
 from tradelane.index import open_index
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "index"))
-from pgserver import PostgresServer, available  # noqa: E402 - a kit module of tests/index
 
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
 DAY = 86_400
@@ -77,14 +71,6 @@ def _add(store, sid: int, legs: list[tuple], *, dropped: bool, refunded: int = 0
         for name, values in rows.items():
             if values:
                 conn.execute(t[name].insert(), [_fill(t[name], v) for v in values])
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    if not available():
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("PostgreSQL 15 is not installed")
-    with PostgresServer() as server:
-        yield server
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -16,24 +16,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import story  # noqa: E402
-from pgserver import PostgresServer, available  # noqa: E402
 
 from tradelane.chain import connect  # noqa: E402
 from tradelane.client import Tradelane  # noqa: E402
 from tradelane.index import attach  # noqa: E402
 from tradelane.node import Anvil  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def postgres():
-    if not available():
-        # Skipped on a developer's machine without it; a failure in CI, where .ci/run installs it.
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(
-            "PostgreSQL 15 is not installed (.ci/run installs Debian's postgresql)"
-        )
-    server = PostgresServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -309,8 +309,10 @@ def test_wallet_button_sends_from_the_page(browser, server, world, rollback):
     button = page.get_by_role("button", name="Confirm delivery with your wallet")
     expect(button).to_be_visible()
     button.click()
-    expect(page.locator("#wallet-confirm-result")).to_contain_text("Sent: transaction 0x")
-    expect(page.locator("#state-h")).to_have_text("Completed", timeout=5_000)
+    # the embedded chain mines the send while the server's follower syncs it: a generous wait
+    result = page.locator("#wallet-confirm-result")
+    expect(result).to_contain_text("Sent: transaction 0x", timeout=30_000)
+    expect(page.locator("#state-h")).to_have_text("Completed", timeout=15_000)
     assert len(sent) == 1 and sent[0]["from"].lower() == buyer.lower()
     assert tl.status(sid, with_history=False).state.label == "completed"
     page.close()

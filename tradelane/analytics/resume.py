@@ -23,14 +23,13 @@ shipment): the reconciliation is what makes a re-run not even try.
 
 from __future__ import annotations
 
-import fcntl
 import secrets
 import time
 from pathlib import Path
 
 from ..deployments import chain_dir
 from ..errors import ChainError, JournalError
-from ..files import read_json_strict, write_json
+from ..files import hold_lock, read_json_strict, write_json
 from ..logs import fetch as fetch_logs
 
 __all__ = ["RunJournal", "reconcile"]
@@ -56,17 +55,11 @@ class RunJournal:
         return journal
 
     def _take_lock(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path.with_suffix(".lock"), "w")  # noqa: SIM115 - held for the run
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            handle.close()
-            raise JournalError(
-                "another `tradelane simulate` with this config is playing on this deployment "
-                "right now; wait for it to finish (or stop it), then run this again"
-            ) from err
-        self._lock = handle
+        self._lock = hold_lock(
+            self.path.with_suffix(".lock"),
+            "another `tradelane simulate` with this config is playing on this deployment "
+            "right now; wait for it to finish (or stop it), then run this again",
+        )
 
     def close(self) -> None:
         if self._lock is not None:
