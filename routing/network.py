@@ -107,6 +107,7 @@ class Network:
         self._latlon = {p.locode: (p.lat, p.lon) for p in self.ports.values()}
         self._projections: OrderedDict = OrderedDict()
         self._landmarks: dict[str, Landmarks] = {}
+        self._derived: dict[Hashable, object] = {}
         self._names: dict[str, list[str]] | None = None
         self._regions: dict[str, str] = {}
 
@@ -216,6 +217,13 @@ class Network:
         if len(self._projections) > 24:
             self._projections.popitem(last=False)
         return result
+
+    def derived(self, key: Hashable, build: Callable[[], object]) -> object:
+        """A structure derived from the frozen graph (built by ``build()`` once, cached)."""
+        hit = self._derived.get(key)
+        if hit is None:
+            hit = self._derived[key] = build()
+        return hit
 
     def landmarks(self, attr: str, unfiltered: Callable[[], nx.DiGraph]) -> Landmarks:
         """The ALT table of criterion ``attr`` (see :mod:`routing.landmarks`), cached.

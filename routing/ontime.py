@@ -59,18 +59,38 @@ class Observations:
     hub_handling: Mapping[str, Sequence[float]] = field(default_factory=dict)
     min_observations: int = 30
     snapshot: str = ""
+    #: Derived arrays and draws, memoised: a snapshot is immutable data, and the web
+    #: server and the offer flow score many routes against the same one.
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def lane(self, key: LaneKey) -> tuple[np.ndarray, np.ndarray] | None:
         """(transit, departure delay) samples of a lane, or None when too few."""
-        transit = self.transit.get(key, ())
-        if len(transit) < self.min_observations:
-            return None
-        delay = self.departure_delay.get(key, ())
-        return np.asarray(transit, float), np.asarray(delay if len(delay) else (0.0,), float)
+        hit = self._memo.get(("lane", key), False)
+        if hit is False:
+            transit = self.transit.get(key, ())
+            delay = self.departure_delay.get(key, ())
+            hit = self._memo[("lane", key)] = (
+                (np.asarray(transit, float), np.asarray(delay if len(delay) else (0.0,), float))
+                if len(transit) >= self.min_observations
+                else None
+            )
+        return hit
 
     def hub(self, locode: str) -> np.ndarray | None:
-        samples = self.hub_handling.get(locode, ())
-        return np.asarray(samples, float) if len(samples) >= self.min_observations else None
+        hit = self._memo.get(("hub", locode), False)
+        if hit is False:
+            samples = self.hub_handling.get(locode, ())
+            hit = self._memo[("hub", locode)] = (
+                np.asarray(samples, float) if len(samples) >= self.min_observations else None
+            )
+        return hit
+
+    def draws(self, samples: int, seed: int) -> _Draws:
+        """The shared draws for ``samples`` and ``seed`` (:class:`_Draws`), made once."""
+        hit = self._memo.get(("draws", samples, seed))
+        if hit is None:
+            hit = self._memo[("draws", samples, seed)] = _Draws(samples, seed)
+        return hit
 
 
 @dataclass(frozen=True)
@@ -160,6 +180,7 @@ class _Draws:
             tag = zlib.crc32(repr((what, key)).encode())
             rng = np.random.default_rng((self.seed, tag))
             hit = self._drawn[(what, key)] = rng.choice(values, self.samples)
+            hit.flags.writeable = False  # shared by every route and ranking that asks
         return hit
 
 
@@ -173,7 +194,6 @@ def estimate(
     departed: datetime | None = None,
     samples: int = 4000,
     seed: int = 0,
-    draws: _Draws | None = None,
 ) -> OnTime:
     """P(the route's cargo arrives by ``deadline``) and its arrival distribution.
 
@@ -181,9 +201,16 @@ def estimate(
     leg's cut-off). ``departed``: the first leg has already left then (a shipment under
     way): no departure delay is drawn for it, only its transit. ``network`` supplies each
     service's weekly departures for missed connections (without it a leg's own planned
-    hour repeats weekly). ``draws`` shares samples between the estimates of one ranking.
+    hour repeats weekly).
     """
-    draw = draws or _Draws(samples, seed)
+    draw = observations.draws(samples, seed)
+    t, fallback = _arrivals(route, observations, draw, network, ready, departed)
+    return _summaries([t], [fallback], deadline, observations.snapshot)[0]
+
+
+def _arrivals(route: Route, observations: Observations, draw: _Draws, network, ready, departed):
+    """The sampled arrival hours of ``route`` and the lanes/hubs that fell back to the
+    modelled schedule (see :func:`estimate`)."""
     samples = draw.samples
     first = route.legs[0]
     if ready is None:  # just in time for the first leg's cut-off
@@ -220,22 +247,30 @@ def estimate(
             t = slot + draw("transit", key, transit)
             if not (i == 0 and departed is not None):  # a departed leg has no delay left
                 t = t + draw("delay", key, delay)
-    return _summary(t, deadline, samples, fallback, observations.snapshot)
+    return t, fallback
 
 
-def _summary(t: np.ndarray, deadline: datetime, samples: int, fallback, snapshot) -> OnTime:
+def _summaries(arrivals, fallbacks, deadline: datetime, snapshot: str) -> list[OnTime]:
+    """One :class:`OnTime` per row of sampled arrivals, computed for all rows at once."""
+    t = np.vstack(arrivals)
+    samples = t.shape[1]
     due = deadline.timestamp() / 3600.0
-    p10, p50, p90 = np.percentile(t, [10, 50, 90])
-    return OnTime(
-        probability=float(np.count_nonzero(t <= due)) / samples,
-        expected_arrival=_dt(np.mean(t)),
-        p10=_dt(p10),
-        p50=_dt(p50),
-        p90=_dt(p90),
-        samples=samples,
-        fallback=tuple(dict.fromkeys(fallback)),
-        snapshot=snapshot,
-    )
+    on_time = np.count_nonzero(t <= due, axis=1)
+    means = t.mean(axis=1)
+    bands = np.percentile(t, [10, 50, 90], axis=1)
+    return [
+        OnTime(
+            probability=float(on_time[i]) / samples,
+            expected_arrival=_dt(means[i]),
+            p10=_dt(bands[0, i]),
+            p50=_dt(bands[1, i]),
+            p90=_dt(bands[2, i]),
+            samples=samples,
+            fallback=tuple(dict.fromkeys(fallbacks[i])),
+            snapshot=snapshot,
+        )
+        for i in range(len(t))
+    ]
 
 
 def rank_on_time(
@@ -254,11 +289,14 @@ def rank_on_time(
     likely routes the cheaper one, then the earlier expected arrival, comes first — so a
     loose deadline that every candidate meets keeps the cheapest route on top.
     """
-    draws = _Draws(samples, seed)
-    scored = [
-        (r, estimate(r, deadline, observations, network=network, ready=ready, draws=draws))
-        for r in routes
-    ]
+    if not routes:
+        return []
+    draw = observations.draws(samples, seed)
+    sampled = [_arrivals(r, observations, draw, network, ready, None) for r in routes]
+    estimates = _summaries(
+        [t for t, _ in sampled], [f for _, f in sampled], deadline, observations.snapshot
+    )
+    scored = list(zip(routes, estimates, strict=True))
     scored.sort(
         key=lambda rs: (
             -round(rs[1].probability / P_RESOLUTION),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 from datetime import UTC, datetime
 
-from .assumptions import IMPORT_RELEASE_HOURS, connection_hours
+from .assumptions import IMPORT_RELEASE_HOURS, MIN_CONNECTION_HOURS, connection_hours
 from .edges import EdgeRef, edge_filter, trace_back
 from .landmarks import Landmarks
 from .model import Leg
@@ -58,9 +59,8 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
     label popped at the destination is still the earliest arrival.
     """
     o, d = q.origin, q.destination
-    allowed = edge_filter(net, q)
     max_legs = q.max_legs
-    adj = net.graph._adj
+    relax = _relaxer(net, q)
     bound_of = time_bound(net).to_target(d, o)
     bounds: dict[str, float] = {}  # node -> its bound, computed once per search
     counter = itertools.count()
@@ -82,28 +82,82 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
         if max_legs is not None and legs >= max_legs:
             continue
         nxt_state = legs + 1 if max_legs is not None else 0
-        for v, keydict in adj[n].items():
-            best: dict[str, tuple[float, str]] = {}  # next label class -> (arrival, key)
-            for k, data in keydict.items():
+        for v, arr, k, mode in relax(n, t, prev, best_legs, nxt_state, cap):
+            bound = bounds.get(v)
+            if bound is None:
+                bound = bounds[v] = bound_of(v)
+            heapq.heappush(
+                heap, (arr + bound, arr, legs + 1, next(counter), v, mode, me, (n, v, k))
+            )
+    return None
+
+
+def _lanes_out(net: Network) -> dict[str, tuple]:
+    """Each node's lanes, grouped by next node, as flat tuples the search reads without
+    dict lookups: ``(v, ((key, data, mode, release class, cut-off, hours, deps), ...))``;
+    the release class is the mode when it owes an import release (ship, aircraft)."""
+
+    def build() -> dict[str, tuple]:
+        return {
+            n: tuple(
+                (
+                    v,
+                    tuple(
+                        (k, x, x["mode"], _release(x["mode"]), x["cutoff"], x["h"], x["deps"])
+                        for k, x in keydict.items()
+                    ),
+                )
+                for v, keydict in nbrs.items()
+            )
+            for n, nbrs in net.graph._adj.items()
+        }
+
+    return net.derived("lanes out", build)
+
+
+def _release(mode: str) -> str | None:
+    return mode if mode in IMPORT_RELEASE_HOURS else None
+
+
+def _relaxer(net: Network, q: Query):
+    """``relax(n, t, prev, best_legs, state, cap)``: for cargo at ``n`` at ``t`` having
+    arrived by ``prev``, the earliest arrival over the allowed lanes to each next node and
+    release class whose label is still open (``state`` below its settled leg count, else
+    ``cap``), as ``(v, arrival, key, mode)``.
+
+    :func:`leg_times` and :func:`next_departure` inlined (bisect on the sorted weekly
+    departures): this loop is the search's hot path, run for every lane it looks at.
+    """
+    out = _lanes_out(net)
+    allowed = edge_filter(net, q)
+    modes = MIN_CONNECTION_HOURS  # every mode a lane may have (routing.io checks)
+    conn = {p: {m: connection_hours(p, m) for m in modes} for p in (None, *modes)}
+    anchor, week, bisect_left = WEEK_ANCHOR_HOURS, WEEK_HOURS, bisect.bisect_left
+
+    def relax(n: str, t: float, prev: str | None, best_legs: dict, state: int, cap: int):
+        found = []
+        hours = conn[prev]
+        for v, lanes in out[n]:
+            best: dict[str | None, tuple] = {}
+            for k, data, mode, release, cutoff, h, deps in lanes:
                 if allowed is not None and not allowed(n, v, k, data):
                     continue
-                mode = data["mode"]
-                release = mode if mode in IMPORT_RELEASE_HOURS else None
-                if nxt_state >= best_legs.get((v, release), cap):
+                if state >= best_legs.get((v, release), cap):
                     continue
-                _, arr = leg_times(data, t, prev)
-                cls = release or ""
-                if cls not in best or arr < best[cls][0]:
-                    best[cls] = (arr, k)
-            if best:
-                bound = bounds.get(v)
-                if bound is None:
-                    bound = bounds[v] = bound_of(v)
-            for arr, k in best.values():
-                mode = keydict[k]["mode"]
-                label = (arr + bound, arr, legs + 1, next(counter), v, mode, me, (n, v, k))
-                heapq.heappush(heap, label)
-    return None
+                ready = t + hours[mode] + cutoff
+                if deps:  # the same arithmetic as next_departure, so equal to the bit
+                    pos = (ready - anchor) % week
+                    base = ready - pos
+                    i = bisect_left(deps, pos - 1e-9)
+                    ready = base + deps[i] if i < len(deps) else base + week + deps[0]
+                arr = ready + h
+                b = best.get(release)
+                if b is None or arr < b[1]:
+                    best[release] = (v, arr, k, mode)
+            found += best.values()
+        return found
+
+    return relax
 
 
 def _least_hours(data: dict) -> float:
