@@ -75,11 +75,19 @@ class Anvil:
     """An anvil process on 127.0.0.1. Use as a context manager, or start()/stop()."""
 
     def __init__(
-        self, port: int | None = None, state: Path | None = None, *, block_time: int | None = None
+        self,
+        port: int | None = None,
+        state: Path | None = None,
+        *,
+        block_time: int | None = None,
+        genesis_time: int | None = None,
     ):
         self.port = port or free_port()
         self.state = Path(state) if state else None
         self.block_time = block_time
+        # Two fresh nodes started in the same second have the same genesis block, hence the
+        # same chain key (tradelane.deployments): a distinct genesis time tells them apart.
+        self.genesis_time = genesis_time
         self.process: subprocess.Popen | None = None
         self.restored_backup = False  # the state file was torn; started from the last good copy
         self._keeper: threading.Thread | None = None
@@ -108,6 +116,8 @@ class Anvil:
             cmd += ["--state", str(self.state), "--state-interval", "1"]
         if self.block_time:
             cmd += ["--block-time", str(self.block_time)]
+        if self.genesis_time is not None:
+            cmd += ["--timestamp", str(self.genesis_time)]
         return cmd
 
     # anvil rewrites its state file in place: killed mid-write, it leaves a torn file it then

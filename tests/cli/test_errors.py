@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import requests
@@ -67,7 +68,8 @@ def test_a_deployment_of_another_local_chain_with_the_same_id_is_not_used(
     invoke, tmp_path, deployed, tl
 ):
     """Two local nodes both say 31337: the entry of one is never taken for the other."""
-    with Anvil() as other:
+    # an hour earlier: two nodes started in the same second would share their genesis block
+    with Anvil(genesis_time=int(time.time()) - 3600) as other:
         env = {"TRADELANE_HOME": str(tmp_path), "TRADELANE_RPC": other.url}
         invoke("deploy", extra_env=env)
         env_here = {"TRADELANE_HOME": str(tmp_path)}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from tradelane.cli import cli
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-COMMANDS = sorted(cli.commands)
+COMMANDS = cli.list_commands(click.Context(cli))  # loaded or not yet
 
 
 def test_the_group_has_help_and_a_version():

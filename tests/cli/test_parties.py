@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import click
 import pytest
 from cli_kit import encoded_route
 from click.testing import CliRunner
@@ -146,7 +147,11 @@ def test_status_and_history_show_names_and_flag_unknown_addresses(invoke, home, 
 
 @pytest.mark.parametrize(
     "path",
-    [(g, c) for g in ("offer", "amend", "parties") for c in sorted(cli.commands[g].commands)],
+    [
+        (g, c)
+        for g in ("offer", "amend", "parties")
+        for c in sorted(cli.get_command(click.Context(cli), g).commands)
+    ],
 )
 def test_agreement_subcommands_have_an_example_and_are_in_the_readme(path):
     from pathlib import Path

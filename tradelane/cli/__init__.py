@@ -1,26 +1,8 @@
-"""The `tradelane` command line. Each module here adds its commands to `app.cli`."""
+"""The `tradelane` command line. Each module here adds its commands to `app.cli`; the root
+group imports a module when one of its commands runs (`app.COMMANDS`)."""
 
 from __future__ import annotations
 
-from . import (  # noqa: F401  (each registers its commands)
-    accept,
-    amend,
-    booking,
-    chain_cmds,
-    demo,
-    index,
-    lanes,
-    milestones,
-    offer,
-    parties,
-    route,
-    serve,
-    settle,
-    ship,
-    simulate,
-    status,
-    trace,
-)
 from .app import cli
 
 

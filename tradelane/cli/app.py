@@ -4,6 +4,7 @@ journaled, so that any command — present or future — is safe to re-run."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import uuid
@@ -115,8 +116,53 @@ class _Group(click.Group):
 
 _Group.group_class = _Group
 
+#: Each top-level command's module under `tradelane.cli`, imported when that command runs
+#: (or `--help` lists them all): `tradelane route` then starts without loading web3, the
+#: contracts and the index. `tests/cli/test_cli_lazy.py` keeps this table complete.
+COMMANDS = {
+    "accept": "accept",
+    "amend": "amend",
+    "book": "booking",
+    "receiver": "booking",
+    "node": "chain_cmds",
+    "deploy": "chain_cmds",
+    "demo": "demo",
+    "index": "index",
+    "lanes": "lanes",
+    "milestone": "milestones",
+    "relay": "milestones",
+    "offer": "offer",
+    "offers": "offer",
+    "parties": "parties",
+    "route": "route",
+    "serve": "serve",
+    **dict.fromkeys(
+        ("confirm", "finalize", "refund", "cancel", "dispute", "resolve", "settle", "withdraw"),
+        "settle",
+    ),
+    "ship": "ship",
+    "simulate": "simulate",
+    "status": "status",
+    "shipments": "status",
+    "watch": "status",
+    **dict.fromkeys(("label", "trace", "references", "export", "verify"), "trace"),
+}
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Root(_Group):
+    """The root group: loads a command's module on first use (:data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"{__package__}.{module}")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tradelane")
 @click.option(
     "--intent",
