@@ -32,63 +32,98 @@ RAIL_TARIFF = {"NEUR": "rail", "MED": "rail", "NAMW": "rail_na", "NAME": "rail_n
 
 def surface_lanes(nodes: dict, airports: list[str], inland_ports: set, land: Land,
                   stats: dict, progress=None) -> list:  # fmt: skip
-    lanes: list = []
+    """Every road, rail and barge lane: rail corridors first, then each inland node's and
+    inland port's links, roads from airports to nearby ports, and the barge corridors."""
+    links = _Links(nodes, land)
     mainline = sorted({c for s in SERVICES for c in s[4].split()})
+    _corridors(links, stats)
+    _hinterland(links, mainline, airports, inland_ports, progress)
+    _airport_roads(links, mainline, airports)
+    links.lanes.extend(_barges(stats))
+    return links.lanes
 
-    def gc(a: str, b: str) -> float:
-        pa, pb = nodes[a], nodes[b]
+
+class _Links:
+    """The road and rail lanes found so far, and how one is found between two nodes."""
+
+    def __init__(self, nodes: dict, land: Land) -> None:
+        self.nodes, self.land = nodes, land
+        self.lanes: list = []
+
+    def gc(self, a: str, b: str) -> float:
+        pa, pb = self.nodes[a], self.nodes[b]
         return A.great_circle_km(pa["lat"], pa["lon"], pb["lat"], pb["lon"])
 
-    def road(a: str, b: str) -> None:
-        if a == b or gc(a, b) < 1.0:
+    def road(self, a: str, b: str) -> None:
+        if a == b or self.gc(a, b) < 1.0:
             return
-        km = land.km("road", nodes[a], nodes[b])
+        km = self.land.km("road", self.nodes[a], self.nodes[b])
         if km is None or km > ROAD_MAX_KM:
             return
         h = A.leg_hours("road", km)
-        lanes.extend(both_ways(a, b, "road", HAULIER, "ROAD", km, h, h, 0))
+        self.lanes.extend(both_ways(a, b, "road", HAULIER, "ROAD", km, h, h, 0))
 
-    def rail(a: str, b: str, carrier=RAIL, rate_key=None, speed=None, per_week=7,
+    def rail(self, a: str, b: str, carrier=RAIL, rate_key=None, speed=None, per_week=7,
              lo=0.0, hi=float("inf"), snap_km=None) -> bool:  # fmt: skip
-        km = land.km("rail", nodes[a], nodes[b], snap_km)
+        km = self.land.km("rail", self.nodes[a], self.nodes[b], snap_km)
         if km is None or not lo <= km <= hi:
             return False
         h = A.leg_hours("rail", km, speed)
         prefix = PREFIX.get(carrier, "RAIL")
         if rate_key is None:  # the regional tariff of the lane's first end
-            region = A.region_of(nodes[a]["country"], nodes[a]["lat"], nodes[a]["lon"])
+            end = self.nodes[a]
+            region = A.region_of(end["country"], end["lat"], end["lon"])
             rate_key = RAIL_TARIFF.get(region, "rail_other")
-        lanes.extend(both_ways(a, b, "rail", carrier, prefix, km, h, h, per_week,
-                               rate_key=rate_key))  # fmt: skip
+        self.lanes.extend(both_ways(a, b, "rail", carrier, prefix, km, h, h, per_week,
+                                    rate_key=rate_key))  # fmt: skip
         return True
 
-    # Corridors first: their lanes (speed, frequency, tariff) win over generic ones.
+
+def _corridors(links: _Links, stats: dict) -> None:
+    """Corridors first: their lanes (speed, frequency, tariff) win over generic ones."""
     # rail(b, a): the path search grows its tree from the port end, shared by many.
     for carrier, _mode, rate_key, speed, per_week, pairs in CORRIDORS:
         for a, b in pairs:
-            if rail(b, a, carrier, rate_key or None, speed, per_week, snap_km=CORRIDOR_SNAP_KM):
+            if links.rail(b, a, carrier, rate_key or None, speed, per_week,
+                          snap_km=CORRIDOR_SNAP_KM):  # fmt: skip
                 stats["corridor_rail"] += 1
             else:
                 stats["corridor_rail_refused"].append(f"{a}-{b}")
+
+
+def _hinterland(links: _Links, mainline: list[str], airports: list[str], inland_ports: set,
+                progress) -> None:  # fmt: skip
+    """Each inland node, then each inland port: road to the three nearest mainline ports in
+    reach, rail to two of the four nearest, and (not ports) road to two airports nearby."""
+    gc = links.gc
     todo = [code for code, *_ in INLAND] + sorted(inland_ports)
     for i, code in enumerate(todo):
         by_dist = sorted(mainline, key=lambda p, c=code: (gc(c, p), p))
         for p in [p for p in by_dist if gc(code, p) <= ROAD_MAX_KM][:3]:
-            road(code, p)
+            links.road(code, p)
         n = 0
         for p in [p for p in by_dist if gc(code, p) * 0.8 <= RAIL_MAX_KM][:4]:
-            if n < 2 and rail(code, p, lo=RAIL_MIN_KM, hi=RAIL_MAX_KM):
+            if n < 2 and links.rail(code, p, lo=RAIL_MIN_KM, hi=RAIL_MAX_KM):
                 n += 1
         if code not in inland_ports:
             near_air = sorted(airports, key=lambda p, c=code: (gc(c, p), p))
             for p in [p for p in near_air if gc(code, p) <= 800][:2]:
-                road(code, p)
+                links.road(code, p)
         if progress:
             progress(i + 1, len(todo))
+
+
+def _airport_roads(links: _Links, mainline: list[str], airports: list[str]) -> None:
+    """Road from each airport to every mainline port within PORT_AIRPORT_ROAD_KM."""
     for ap in airports:
         for p in mainline:
-            if ap != p and gc(ap, p) <= PORT_AIRPORT_ROAD_KM:
-                road(ap, p)
+            if ap != p and links.gc(ap, p) <= PORT_AIRPORT_ROAD_KM:
+                links.road(ap, p)
+
+
+def _barges(stats: dict) -> list:
+    """The river corridors' barge lanes (fairway distances), both ways."""
+    lanes: list = []
     for a, b, km, up, down, per_week in BARGE:
         # Rivers flow towards the sea port (the first end): upstream there, down back.
         there, back = A.leg_hours("barge", km, up), A.leg_hours("barge", km, down)

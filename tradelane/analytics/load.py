@@ -185,8 +185,27 @@ def load_shipments(
     aggregated in the database; disputes are on the shipment row (``disputed_at``).
     """
     s, legs, m = tables["shipments"], tables["legs"], tables["milestones"]
-    in_force = legs.c.in_force.is_(True)
-    by_leg = (
+    with engine.connect() as conn:
+        ship = _columns(conn.execute(_shipments_query(s, legs, scope)))
+        drop_cols = _columns(conn.execute(_drops_query(m, scope)))
+    dropped = dict(zip(drop_cols["shipment"], drop_cols["dropped_at"], strict=True))
+    return Shipments.from_columns(
+        {
+            **ship,
+            # a carrier of several legs counts once, in the order it first appears
+            "carriers": ["|".join(dict.fromkeys(c.split("|"))) for c in ship["carriers"]],
+            "delivered_at": [v or None for v in ship["delivered_at"]],
+            "refunded": [1 if v and int(v) else 0 for v in ship["refunded"]],
+            "disputed_at": [v or None for v in ship["disputed_at"]],
+            "dropped_at": [dropped.get(key) for key in ship["shipment"]],
+        }
+    )
+
+
+def _route_summary(legs: Table):
+    """Per shipment, over its legs in force: first departure, first and last leg, and the
+    carriers ``|``-joined (one row per leg, so repeats; :func:`load_shipments` drops them)."""
+    return (
         select(
             *_key(legs),
             func.min(legs.c.planned_departure).label("first_departure"),
@@ -194,15 +213,16 @@ def load_shipments(
             func.max(legs.c.leg).label("last_leg"),
             func.aggregate_strings(legs.c.carrier, "|").label("carriers"),
         )
-        .where(in_force)
+        .where(legs.c.in_force.is_(True))
         .group_by(legs.c.chain_id, legs.c.contract, legs.c.shipment_id)
         .subquery()
     )
-    drops = (  # its own query: joined into the one below, PostgreSQL's plan took minutes
-        select(*_key(m), func.min(m.c.event_time).label("dropped_at"))
-        .where(m.c.code == "DROP", m.c.classifier == "ACT", *_where(m, scope))
-        .group_by(m.c.chain_id, m.c.contract, m.c.shipment_id)
-    )
+
+
+def _shipments_query(s: Table, legs: Table, scope: Scope):
+    """Each shipment row with its route's summary, the first leg's origin and the last
+    leg's destination."""
+    by_leg = _route_summary(legs)
     first, last = legs.alias("first_leg"), legs.alias("last_leg")
 
     def same(table, leg=None):
@@ -211,7 +231,7 @@ def load_shipments(
             on += [table.c.leg == leg, table.c.in_force.is_(True)]
         return and_(*on)
 
-    stmt = (
+    return (
         select(
             *_key(s),
             s.c.deadline,
@@ -231,20 +251,15 @@ def load_shipments(
         )
         .where(*_where(s, scope, s.c.deadline))
     )
-    with engine.connect() as conn:
-        ship = _columns(conn.execute(stmt))
-        drop_cols = _columns(conn.execute(drops))
-    dropped = dict(zip(drop_cols["shipment"], drop_cols["dropped_at"], strict=True))
-    return Shipments.from_columns(
-        {
-            **ship,
-            # a carrier of several legs counts once, in the order it first appears
-            "carriers": ["|".join(dict.fromkeys(c.split("|"))) for c in ship["carriers"]],
-            "delivered_at": [v or None for v in ship["delivered_at"]],
-            "refunded": [1 if v and int(v) else 0 for v in ship["refunded"]],
-            "disputed_at": [v or None for v in ship["disputed_at"]],
-            "dropped_at": [dropped.get(key) for key in ship["shipment"]],
-        }
+
+
+def _drops_query(m: Table, scope: Scope):
+    """Each dropped shipment's first ACT DROP time, in a query of its own: joined into
+    :func:`_shipments_query`, PostgreSQL's plan took minutes."""
+    return (
+        select(*_key(m), func.min(m.c.event_time).label("dropped_at"))
+        .where(m.c.code == "DROP", m.c.classifier == "ACT", *_where(m, scope))
+        .group_by(m.c.chain_id, m.c.contract, m.c.shipment_id)
     )
 
 

@@ -147,30 +147,48 @@ def milestone(
         _check_actual_time(tl, m, time, now)
     acct = _carrier_signer(tl, account, carrier)
     if sign_only:
-        attestation = tl.sign(acct, m, nonce=nonce)
-        attest.write_attestation(attestation, sign_only)
-        if as_json:
-            print_json({"file": str(sign_only), **attestation})
-        else:
-            out().print(
-                f"signed {m.describe()} of shipment {shipment_id} as {acct.address} "
-                f"(nonce {attestation['nonce']}) → {sign_only}"
-            )
+        _sign_only(tl, acct, m, nonce, sign_only, as_json)
         return
     earlier = _already_recorded(tl, m)
     if earlier is not None:
-        result = {"shipment_id": shipment_id, "already_recorded": True, **earlier.to_json()}
-        if as_json:
-            print_json(result)
-        else:
-            out().print(
-                f"{m.code.name} {m.classifier.name} on leg {m.leg} of shipment {shipment_id} is "
-                f"already recorded (#{earlier.seq}, tx {earlier.tx_hash[:12]}…); nothing sent"
-            )
+        _say_already_recorded(m, earlier, as_json)
         return
     # the same command line means another milestone once the shipment moved on (DEPA of the
     # next leg): the intent is this milestone, not the arguments
     intents.refine(m.leg, m.code.name, m.classifier.name)
+    _record(tl, acct, m, as_json)
+
+
+def _sign_only(
+    tl: Tradelane, acct, m: Milestone, nonce: int | None, path: Path, as_json: bool
+) -> None:
+    """Write the carrier's signed attestation of `m` to `path`; nothing is sent."""
+    attestation = tl.sign(acct, m, nonce=nonce)
+    attest.write_attestation(attestation, path)
+    if as_json:
+        print_json({"file": str(path), **attestation})
+    else:
+        out().print(
+            f"signed {m.describe()} of shipment {m.shipment_id} as {acct.address} "
+            f"(nonce {attestation['nonce']}) → {path}"
+        )
+
+
+def _say_already_recorded(m: Milestone, earlier, as_json: bool) -> None:
+    """Say that `m` is on chain already (the recorded event `earlier`): nothing is sent."""
+    result = {"shipment_id": m.shipment_id, "already_recorded": True, **earlier.to_json()}
+    if as_json:
+        print_json(result)
+    else:
+        out().print(
+            f"{m.code.name} {m.classifier.name} on leg {m.leg} of shipment {m.shipment_id} is "
+            f"already recorded (#{earlier.seq}, tx {earlier.tx_hash[:12]}…); nothing sent"
+        )
+
+
+def _record(tl: Tradelane, acct, m: Milestone, as_json: bool) -> None:
+    """Send `m` and say what the chain recorded."""
+    shipment_id = m.shipment_id
     with spinner(f"recording {m.describe()}…", quiet=as_json):
         receipt = tl.record(acct, m)
     row = tx_row(m.describe(), receipt)

@@ -13,9 +13,11 @@ once the chain shows it is this order, and only finishes what is missing.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from eth_account.signers.local import LocalAccount
 
 from .. import intents
 from ..chain import Chain
@@ -130,7 +132,7 @@ def _opened_before(chain: Chain) -> bool:
     )
 
 
-def _adopt(tl: Tradelane, shipment_id: int, order: dict) -> dict:
+def _adopt(tl: Tradelane, shipment_id: int, terms: _Terms, destination: str) -> dict:
     """The shipment's view, once the chain confirms it is the order this command means."""
     view = tl.view(shipment_id)
     seen = {
@@ -141,7 +143,14 @@ def _adopt(tl: Tradelane, shipment_id: int, order: dict) -> dict:
         "destination": view["destination"].decode("ascii", "replace"),
         "items_root": bytes(view["itemsRoot"]),
     }
-    wanted = {k: order[k] for k in seen}
+    wanted = {
+        "buyer": terms.buyer.address,
+        "seller": terms.seller.address,
+        "token": terms.token,
+        "amount": terms.amount,
+        "destination": destination,
+        "items_root": bytes(terms.root),
+    }
     if seen != wanted:
         raise JournalError(
             f"the journal's opening transaction made shipment {shipment_id}, but on chain it is "
@@ -221,67 +230,97 @@ def ship(
     """
     from routing.encode import encode_route
 
-    console = err_console()
     if not 1 <= pick <= MAX_ALTERNATIVES:
         raise InputError(f"--pick {pick}: alternatives are numbered 1..{MAX_ALTERNATIVES}")
     tl = open_client(rpc)
-    chain = tl.chain
     if force_new and not click.get_current_context().find_root().params.get("intent"):
         intents.refine("new", uuid.uuid4().hex)  # deliberately another shipment
+    terms = _terms(
+        tl,
+        account=account,
+        seller=seller,
+        arbiter=arbiter,
+        tranches=tranches,
+        token=token,
+        amount=amount,
+        items=items,
+        deadline=routing_opts.get("deadline"),  # routes must arrive by it; so must the goods
+    )
+    with spinner("proposing routes…", quiet=as_json):
+        route, alternatives = propose_route(tl.chain, origin, destination, pick, **routing_opts)
+    check_tranches(terms.tranches, len(route.legs), tranches)
+    encoded = encode_route(route, carrier_addresses(tl.chain, route, carrier_map))
+    due = terms.due or encoded.legs[-1][5] + WEEK
+    if not as_json:
+        err_console().print(alternatives)
+
+    with spinner("agreeing and opening the shipment…", quiet=as_json):
+        shipment_id = _open(tl, terms, route, encoded, due)
+    opened = tl.last_receipt
+    resumed = bool(opened.get("reused"))
+    view = _adopt(tl, shipment_id, terms, route.destination)
+    _remember(tl, shipment_id, route, terms.items)
+    step = "accept offer: open + fund + route + bookings"
+    rows = [] if resumed else [{**tx_row(step, opened), "by": "buyer"}]
+    _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json)
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The command line's terms, checked before anything slow (escrow in token units)."""
+
+    buyer: LocalAccount
+    seller: LocalAccount
+    arbiter: str
+    token: str
+    amount: int
+    tranches: list[Tranche]
+    items: list
+    root: bytes
+    due: int | None
+
+
+def _terms(
+    tl: Tradelane, *, account, seller, arbiter, tranches, token, amount, items, deadline
+) -> _Terms:
+    """Parse and check the command line's terms (its option values, as given); a re-run of an
+    opened shipment skips the checks that only matter before opening (funds, a past deadline)."""
+    chain = tl.chain
     buyer = signer(chain, account, role="buyer")
     seller_acct = signer(chain, seller, role="seller")
-    arbiter = chain.address(arbiter, what="--arbiter")
+    arbiter_address = chain.address(arbiter, what="--arbiter")
     parsed_tranches = [Tranche.parse(t) for t in tranches]
     token_address = ETH if token.upper() == "ETH" else chain.address(token, what="--token")
-    symbol, decimals = tl.token_info(token_address)
+    _, decimals = tl.token_info(token_address)
     base_amount = parse_amount(amount, decimals)
     items_list, root = _items(items)
     resuming = _opened_before(chain)
     if not resuming:
         check_funds(tl, buyer.address, token_address, base_amount, amount)
-    deadline = routing_opts.get("deadline")  # routes must arrive by it; so must the goods
     due = parse_time(deadline, chain.now()) if deadline else None
     if due is not None and due <= chain.now() and not resuming:
         raise InputError(f"--deadline {deadline} is not after the chain's time {when(chain.now())}")
+    return _Terms(
+        buyer, seller_acct, arbiter_address, token_address, base_amount, parsed_tranches,
+        items_list, root, due,
+    )  # fmt: skip
 
-    with spinner("proposing routes…", quiet=as_json):
-        route, alternatives = propose_route(chain, origin, destination, pick, **routing_opts)
-    check_tranches(parsed_tranches, len(route.legs), tranches)
-    encoded = encode_route(route, carrier_addresses(chain, route, carrier_map))
-    due = due or encoded.legs[-1][5] + WEEK
-    if not as_json:
-        console.print(alternatives)
 
-    order = {
-        "buyer": buyer.address,
-        "seller": seller_acct.address,
-        "token": token_address,
-        "amount": base_amount,
-        "destination": route.destination,
-        "items_root": bytes(root),
-    }
-    with spinner("agreeing and opening the shipment…", quiet=as_json):
-        # One transaction (acceptOffer#0 of this command's intent): a re-run finds it, whatever
-        # offer it would sign anew.
-        shipment_id = tl.open_agreed_shipment(
-            buyer,
-            seller=seller_acct,
-            encoded=encoded,
-            amount=base_amount,
-            destination=route.destination,
-            deadline=due,
-            arbiter=arbiter,
-            token=token_address,
-            tranches=parsed_tranches,
-            items_root=root,
-        )
-    opened = tl.last_receipt
-    resumed = bool(opened.get("reused"))
-    view = _adopt(tl, shipment_id, order)
-    _remember(tl, shipment_id, route, items_list)
-    step = "accept offer: open + fund + route + bookings"
-    rows = [] if resumed else [{**tx_row(step, opened), "by": "buyer"}]
-    _report(tl, view, shipment_id, route, encoded, rows, resumed, as_json)
+def _open(tl: Tradelane, terms: _Terms, route, encoded, due: int) -> int:
+    """One transaction (acceptOffer#0 of this command's intent) opens, funds and routes the
+    shipment: a re-run finds it, whatever offer it would sign anew."""
+    return tl.open_agreed_shipment(
+        terms.buyer,
+        seller=terms.seller,
+        encoded=encoded,
+        amount=terms.amount,
+        destination=route.destination,
+        deadline=due,
+        arbiter=terms.arbiter,
+        token=terms.token,
+        tranches=terms.tranches,
+        items_root=terms.root,
+    )
 
 
 def _items(path: Path | None) -> tuple[list, bytes]:

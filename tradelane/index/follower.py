@@ -211,49 +211,58 @@ class Follower(Reorgs):
         with self.store.engine.begin() as conn:
             # the cursor moves first, and only from where this range starts: a second follower
             # on the same database (a CLI beside a server) finds it moved and reads again
-            moved = conn.execute(
-                update(cursors)
-                .where(self._key(cursors), cursors.c.number == first - 1)
-                .where(cursors.c.hash == expected_parent)
-                .values(
-                    number=last,
-                    hash=_hash(tip["hash"]),
-                    timestamp=times[last],
-                    head=max(report.head, last),
-                    synced_at=int(time.time()),
-                )
-            )
-            if moved.rowcount != 1:
-                raise _Moved()
-            block_rows = [
-                {"chain_id": self.chain_id, "contract": self.address, "number": n}
-                | {"hash": _hash(h["hash"]), "parent_hash": _hash(h["parentHash"])}
-                | {"timestamp": times[n], "final": n <= finalized}
-                for n, h in sorted(headers.items())
-            ]
-            conn.execute(blocks.insert(), block_rows)
-            if batch:
-                conn.execute(
-                    raw_logs.insert(),
-                    [
-                        lg.as_row(self.chain_id, lg.block_number <= finalized, ev, sid)
-                        for lg, (ev, sid) in zip(batch, described, strict=True)
-                    ],
-                )
-            if inputs:
-                conn.execute(
-                    calls.insert(),
-                    [
-                        {"chain_id": self.chain_id, "tx_hash": h, "block_number": 0, "input": i}
-                        | {"block_number": next(lg.block_number for lg in batch if lg.tx_hash == h)}
-                        for h, i in inputs.items()
-                    ],
-                )
+            self._move_cursor(conn, first, last, expected_parent, tip, times[last], report.head)
+            self._store_rows(conn, headers, times, finalized, batch, described, inputs)
             projection = Projection(conn, self.chain_id, self.address, self.decoder)
             projection.tranches = {h: self.tranches_of(i) for h, i in inputs.items()}
             report.decoded += projection.apply(batch)
         report.logs += len(batch)
         return _hash(tip["hash"])
+
+    def _move_cursor(self, conn, first, last, expected_parent, tip, timestamp, head) -> None:
+        """Move the cursor from the block before `first` (hash `expected_parent`) to `last`;
+        raises :class:`_Moved` if it is no longer there (another follower moved it)."""
+        moved = conn.execute(
+            update(cursors)
+            .where(self._key(cursors), cursors.c.number == first - 1)
+            .where(cursors.c.hash == expected_parent)
+            .values(
+                number=last,
+                hash=_hash(tip["hash"]),
+                timestamp=timestamp,
+                head=max(head, last),
+                synced_at=int(time.time()),
+            )
+        )
+        if moved.rowcount != 1:
+            raise _Moved()
+
+    def _store_rows(self, conn, headers, times, finalized, batch, described, inputs) -> None:
+        """The range's blocks, its logs as read (with what each is), and the opening calls."""
+        block_rows = [
+            {"chain_id": self.chain_id, "contract": self.address, "number": n}
+            | {"hash": _hash(h["hash"]), "parent_hash": _hash(h["parentHash"])}
+            | {"timestamp": times[n], "final": n <= finalized}
+            for n, h in sorted(headers.items())
+        ]
+        conn.execute(blocks.insert(), block_rows)
+        if batch:
+            conn.execute(
+                raw_logs.insert(),
+                [
+                    lg.as_row(self.chain_id, lg.block_number <= finalized, ev, sid)
+                    for lg, (ev, sid) in zip(batch, described, strict=True)
+                ],
+            )
+        if inputs:
+            conn.execute(
+                calls.insert(),
+                [
+                    {"chain_id": self.chain_id, "tx_hash": h, "block_number": 0, "input": i}
+                    | {"block_number": next(lg.block_number for lg in batch if lg.tx_hash == h)}
+                    for h, i in inputs.items()
+                ],
+            )
 
     def _headers(self, first, last, found, finalized, expected_parent) -> dict[int, dict]:
         """The headers of the range's blocks with logs, its last block and every unfinalized

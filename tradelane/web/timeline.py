@@ -197,16 +197,7 @@ def _leg(book, leg: LegView, status: ShipmentStatus, active: bool, names) -> Leg
         now,
         active,
     )
-    if leg.actual_arrival:
-        state, word = "completed", "Arrived"
-    elif leg.actual_departure and not status.state.final:
-        state, word = "in-transit", "In transit"
-    elif leg.actual_departure:
-        state, word = "not-completed", "Departed; arrival never reported"
-    elif active:
-        state, word = "upcoming", "Not departed yet"
-    else:
-        state, word = "not-completed", "Not travelled"
+    state, word = _leg_state(leg, status, active)
     if active and "overdue" in (departure.status, arrival.status):
         word += " · overdue"
     events = [
@@ -232,6 +223,19 @@ def _leg(book, leg: LegView, status: ShipmentStatus, active: bool, names) -> Leg
         events=shown,
         history=history,
     )
+
+
+def _leg_state(leg: LegView, status: ShipmentStatus, active: bool) -> tuple[str, str]:
+    """The leg's state (a CSS class) and its word, from its actual departure and arrival."""
+    if leg.actual_arrival:
+        return "completed", "Arrived"
+    if leg.actual_departure and not status.state.final:
+        return "in-transit", "In transit"
+    if leg.actual_departure:
+        return "not-completed", "Departed; arrival never reported"
+    if active:
+        return "upcoming", "Not departed yet"
+    return "not-completed", "Not travelled"
 
 
 def leg_pages(book: PortBook, status: ShipmentStatus, active: bool, names) -> tuple[LegPage, ...]:
