@@ -8,18 +8,28 @@ import pkgutil
 import subprocess
 import sys
 
+import click
+
 import tradelane.cli
-from tradelane.cli.app import COMMANDS, cli
+from tradelane.cli.app import COMMANDS, EXTENDS, cli
 
 
-def test_every_command_is_in_the_table_under_the_module_that_defines_it():
+def _modules(cmd: click.Command) -> set[str]:
+    """The modules defining a command and, for a group, every subcommand below it."""
+    found = {cmd.callback.__module__.rsplit(".", 1)[-1]}
+    for sub in getattr(cmd, "commands", {}).values():
+        found |= _modules(sub)
+    return found
+
+
+def test_every_command_loads_every_module_that_defines_a_part_of_it():
     for info in pkgutil.iter_modules(tradelane.cli.__path__):
         if info.name != "__main__":  # it runs the command line
             importlib.import_module(f"tradelane.cli.{info.name}")
-    defined = {
-        name: cmd.callback.__module__.rsplit(".", 1)[-1] for name, cmd in cli.commands.items()
-    }
-    assert defined == COMMANDS
+    defined = {name: _modules(cmd) for name, cmd in cli.commands.items()}
+    table = {name: {module, *EXTENDS.get(name, ())} for name, module in COMMANDS.items()}
+    assert defined == table
+    assert defined["offer"] == {"offer", "accept"}  # the one group two modules fill
 
 
 def test_route_starts_without_the_chain_stack():

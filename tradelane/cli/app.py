@@ -118,7 +118,7 @@ _Group.group_class = _Group
 
 #: Each top-level command's module under `tradelane.cli`, imported when that command runs
 #: (or `--help` lists them all): `tradelane route` then starts without loading web3, the
-#: contracts and the index. `tests/cli/test_cli_lazy.py` keeps this table complete.
+#: contracts and the index. `tests/cli/test_cli_lazy.py` keeps these tables complete.
 COMMANDS = {
     "accept": "accept",
     "amend": "amend",
@@ -147,6 +147,8 @@ COMMANDS = {
     "watch": "status",
     **dict.fromkeys(("label", "trace", "references", "export", "verify"), "trace"),
 }
+#: Modules that add subcommands to a group another module defines.
+EXTENDS = {"offer": ("accept",)}  # `offer inspect` shares accept's checks
 
 
 class _Root(_Group):
@@ -158,7 +160,8 @@ class _Root(_Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = COMMANDS.get(cmd_name)
         if module is not None and cmd_name not in self.commands:
-            importlib.import_module(f"{__package__}.{module}")
+            for name in (module, *EXTENDS.get(cmd_name, ())):
+                importlib.import_module(f"{__package__}.{name}")
         return super().get_command(ctx, cmd_name)
 
 
