@@ -8,6 +8,7 @@ index, whose hash every proposal carries.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import replace
@@ -67,21 +68,30 @@ def _start(query: Mapping) -> datetime:
 
 
 def candidates(network: routing.Network, origin: str, destination: str, query: dict, k: int):
-    """The cheapest few itineraries and the earliest arrival, each with its other carriers'
-    variants (:func:`carrier_variants`), no deadline cut."""
+    """The cheapest few itineraries, the earliest arrival and, when the cheapest is planned
+    to arrive after the query's deadline, the cheapest planned to arrive by it — each with
+    its other carriers' variants (:func:`carrier_variants`). Nothing is cut at the deadline:
+    a route planned a little late may still be the likeliest to make it."""
     base = {**query, "deadline": None, "pareto": False}
     seen: dict[tuple, routing.Route] = {}
+
+    def add(**ask) -> None:
+        for r in routing.propose(network, origin, destination, **{**base, **ask}):
+            seen.setdefault(_ident(r), r)
+
     # The exact k cheapest itineraries (Yen), not routing's corridor-diverse alternatives:
     # they may differ only in carrier, which is what a ranking by reliability weighs, and
     # cost half as much to find (docs/ANALYTICS.md, "On-time routing").
-    for objective, n, distinct in (("cost", max(k, 3), False), ("time", 1, True)):
-        for r in routing.propose(
-            network,
-            origin,
-            destination,
-            **{**base, "objective": objective, "alternatives": n, "distinct": distinct},
-        ):
-            seen.setdefault(_ident(r), r)
+    add(objective="cost", alternatives=max(k, 3), distinct=False)
+    cheapest = next(iter(seen.values()))
+    add(objective="time", alternatives=1, distinct=True)
+    deadline = parse_time(query.get("deadline"), "deadline")
+    if deadline is not None and cheapest.legs[-1].arrival > deadline:
+        # Between the cheapest (late) and the fastest (dear) there is usually a route that
+        # plans to make it — China–Europe rail for a three-week deadline, where the fastest
+        # is air at eight times the price. When the cheapest is on time, it is that route.
+        with contextlib.suppress(routing.NoRoute):  # nothing plans to: rank the likeliest
+            add(objective="cost", alternatives=1, deadline=query["deadline"])
     return carrier_variants(network, list(seen.values()), _start(query))
 
 
