@@ -211,3 +211,39 @@ def test_a_credit_and_a_withdrawal_in_one_block_count_in_log_order(
     assert chain_client.credit(seller, ETH) == 0
     assert chain_client.credit(buyer, ETH) == tl.view(routed)["refunded"] > 0
     assert _credits(client, tl, token) == _credits(chain_client, tl, token)
+
+
+def test_hostile_tokens_and_a_refused_payout_leave_the_index_equal_to_the_chain(
+    ledger, tl, indexed, chain_client
+):
+    """A fee-on-transfer token (credited what arrived, withdrawn less a fee), a rebasing one
+    (balances grow, credits do not), and a withdrawal to a receiver that refuses ETH, mined
+    and reverted (no log, the credit intact)."""
+    client, ix = indexed
+    fee, _ = deploy(tl.chain, "FeeToken")
+    rebasing, _ = deploy(tl.chain, "RebaseToken")
+    hostile, _ = deploy(tl.chain, "HostileReceiver")
+    for coin in (fee, rebasing):
+        tl.chain.send(coin.functions.mint(tl.chain.address("buyer"), 10**6 * WHOLE), "deployer")
+    sid = _open(tl, fee.address, 1_000)
+    _deliver(tl, sid)
+    tl.confirm("buyer", sid)
+    tl.withdraw("seller", fee.address)
+    later = _open(tl, fee.address, 2_000)  # its DEPA tranche is credited, never withdrawn
+    story.act(tl, later, 0, Code.DEPA, story.STOPS[0])
+    tl.cancel("seller", _open(tl, rebasing.address, 500))
+    tl.chain.send(rebasing.functions.rebase(500), "deployer")
+    tl.chain.send(hostile.functions.setMode(1, tl.address), "deployer")
+    refused = tl.contract.functions.withdraw(ETH, hostile.address)
+    with pytest.raises(Exception, match="reverted on chain"):
+        tl.chain.send(refused, "buyer", gas=200_000)  # mined, reverted: not estimated
+    ix.sync()
+    coins = (fee.address, rebasing.address, ETH)
+    for who in PAYEES:
+        address = tl.chain.address(who)
+        for coin in coins:
+            assert client.index.credit(address, coin) == chain_client.credit(address, coin)
+    seller, buyer = tl.chain.address("seller"), tl.chain.address("buyer")
+    assert chain_client.credit(seller, fee.address) == tl.view(later)["released"] > 0
+    assert chain_client.credit(buyer, ETH) > 0  # the refused payout took nothing
+    assert chain_client.credit(buyer, rebasing.address) > 0
