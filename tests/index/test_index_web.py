@@ -16,10 +16,11 @@ import story
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from tradelane.client import Tradelane
+from tradelane.client import ETH, Tradelane
 from tradelane.index import attach
 from tradelane.model import Code
 from tradelane.web import create_app
+from tradelane.web.money import amount_text
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from rpc_proxy import FlakyProvider  # noqa: E402
@@ -50,6 +51,9 @@ def test_twenty_concurrent_page_loads_read_the_index(states, tl, db_url):
 
 
 def test_with_the_follower_on_a_page_load_makes_no_node_call(states, tl, db_url):
+    """Every page, the HTML shipment page in every state too: its money panel's credits,
+    the disputer and the bookings still pending come from the index, the contract's timers
+    were read when the app opened the client."""
     proxy = FlakyProvider(tl.chain.url).start()  # counts every JSON-RPC call
     buyer = tl.chain.address("buyer")
     # the thread syncs once at startup, then not for an hour: any call counted is a page's
@@ -60,17 +64,23 @@ def test_with_the_follower_on_a_page_load_makes_no_node_call(states, tl, db_url)
             paths = [
                 f"/api/shipments/{states['completed']}",
                 f"/api/shipments/{states['routed']}/live",
+                f"/api/shipments/{states['completed']}/actions?as=seller",
                 f"/api/parties/{buyer}/shipments",
+                *(f"/shipment/{sid}" for sid in states.values()),
                 f"/party/{buyer}",
             ]
             before = len(proxy.calls)
-            pages = [client.get(path) for path in paths]
+            pages = {path: client.get(path) for path in paths}
             made = proxy.calls[before:]
     finally:
         proxy.stop()
-    assert [p.status_code for p in pages] == [200] * len(paths)
+    assert [p.status_code for p in pages.values()] == [200] * len(paths)
     assert made == [], f"page loads called the node: {made}"
-    assert "index at block" in pages[-1].text  # the footer says how fresh
+    assert "index at block" in pages[paths[-1]].text  # the footer says how fresh
+    # the credit shown is the contract's (the buyer got a refund and a resolution's share)
+    owed = amount_text(tl.credit(buyer, ETH), 18, "ETH")
+    assert owed != "0 ETH"
+    assert f"The buyer has {owed} credited" in pages[f"/shipment/{states['resolved']}"].text
 
 
 def test_a_new_milestone_shows_without_anyone_asking_for_a_sync(tl, db_url):

@@ -3,7 +3,8 @@
     open_index(url)          -> Store (.engine, .tables), migrated; SQLite by default
     attach(tl, url)          -> Attached(store, follower, reader); tl.status reads the index
     Follower(store, rpc, …)  -> .sync() once / .follow() continuously / .rollback / .redecode
-    Reader(store, chain, c)  -> snapshot, history, shipments_of, count_of, freshness
+    Reader(store, chain, c)  -> snapshot, history, shipments_of, count_of, freshness,
+                                credit (a payee's, as the contract's), disputer
 
 Tables: INDEX_SCHEMA.md (the contract other rooms read), tradelane/index/schema.py.
 """

@@ -4,7 +4,8 @@
 gives the contract's `ShipmentView` as a dict (the same keys and types as
 `Tradelane.view`) with the milestone history, so `Tradelane.status` builds the same
 `ShipmentStatus` from the index as from the chain. Every query is an index lookup: the cost
-does not grow with the number of shipments or blocks.
+does not grow with the number of shipments or blocks (a payee's `credit` reads its credits
+since its last withdrawal in that token, through an index, whatever the table holds).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import and_, bindparam, func, select
+from eth_utils import to_checksum_address
+from sqlalchemy import BigInteger, Numeric, and_, bindparam, cast, func, or_, select, type_coerce
 
 from ..errors import NotFoundError
 from ..model import Classifier, Code, Milestone, MilestoneEvent, Mode, State, parse_locode
-from .schema import cursors, legs, milestones, parties, shipments, tokens
+from .schema import cursors, disputes, legs, milestones, parties, payouts, shipments, tokens
 from .store import Store, insert_new
 
 __all__ = ["Freshness", "Reader"]
@@ -75,6 +77,7 @@ class Reader:
             .order_by(legs.c.shipment_id, legs.c.leg)
         )
         self._now = select(cursors.c.timestamp).where(self._key(cursors))
+        self._credit = _credit_sum(self._key(payouts), store.engine.dialect.name)
 
     @contextmanager
     def prefetch(self, ids: list[int]) -> Iterator[None]:
@@ -186,6 +189,31 @@ class Reader:
             for r in rows
         ]
 
+    def disputer(self, shipment_id: int) -> str | None:
+        """Who opened the shipment's dispute (None when there was none)."""
+        with self.store.engine.connect() as conn:
+            return conn.execute(
+                select(disputes.c.opened_by).where(
+                    self._key(disputes), disputes.c.shipment_id == shipment_id
+                )
+            ).scalar_one_or_none()
+
+    # -- money ---------------------------------------------------------------------------
+
+    def credit(self, payee: str, token: str) -> int:
+        """What `payee` may withdraw in `token` (address(0) = ETH) as of the index's block:
+        the contract's `credit(payee, token)`, with no call to the node.
+
+        Every credit the contract makes is a payouts row (a tranche, a completion, a refund,
+        either side of a resolution) and a withdrawal takes the whole credit (B24), so the
+        credit is the sum of what was paid in after the payee's last withdrawal in that token:
+        one statement (one snapshot under a concurrent sync) over `ix_payouts_credit`, which
+        reads only the rows from that withdrawal on and never the table."""
+        params = {"payee": to_checksum_address(payee), "token": to_checksum_address(token)}
+        with self.store.engine.connect() as conn:
+            parts = conn.execute(self._credit, params).one()
+        return sum(int(part or 0) * 10 ** (_DIGITS * i) for i, part in enumerate(parts))
+
     # -- a party's shipments -------------------------------------------------------------
 
     def _of(self, address: str, roles: tuple[str, ...]):
@@ -253,6 +281,31 @@ class Reader:
             conn.execute(insert_new(conn, tokens), [row])
 
 
+_DIGITS = 10  # SQLite adds a credit per 10 decimal digits: below 2**63 up to 9 * 10**8 rows
+
+
+def _credit_sum(key, dialect: str):
+    """The sum of (:payee, :token)'s credits after their last withdrawal, as parts: PostgreSQL
+    adds NUMERIC exactly (one part); SQLite's integers stop at 2**63 and `Amount` is decimal
+    text there, so it adds each 10-digit slice of the amounts (a credit row is at most one
+    shipment's deposit, below 2**96: 29 digits, 3 slices) and `Reader.credit` puts them
+    together."""
+    mine = and_(key, payouts.c.payee == bindparam("payee"), payouts.c.token == bindparam("token"))
+    withdrawn = and_(mine, payouts.c.kind == "withdrawn")
+    block, index = payouts.c.block_number, payouts.c.log_index
+    last = select(block).where(withdrawn).order_by(block.desc()).limit(1).scalar_subquery()
+    last = func.coalesce(last, -1)
+    at = select(func.max(index)).where(withdrawn, block == last).scalar_subquery()
+    at = func.coalesce(at, -1)
+    if dialect == "sqlite":
+        slices = [func.substr(payouts.c.amount, -_DIGITS * (i + 1), _DIGITS) for i in range(3)]
+        parts = [func.sum(cast(part, BigInteger)) for part in slices]
+    else:
+        parts = [func.sum(type_coerce(payouts.c.amount, Numeric(78, 0)))]
+    after = and_(block >= last, or_(block > last, index > at))
+    return select(*parts).where(mine, payouts.c.kind != "withdrawn", after)
+
+
 def _hexbytes(text: str) -> bytes:
     return bytes.fromhex(text[2:])
 
@@ -289,6 +342,7 @@ def _view(ship, route) -> dict:
         "currentLeg": ship.current_leg,
         "legPhase": ship.leg_phase,
         "lastEventTime": ship.last_event_time,
+        "confirmedLegs": ship.confirmed_legs,
         "tranches": tranches,
         "legs": [
             (

@@ -235,7 +235,12 @@ payouts = Table(
     Column("kind", String(12), nullable=False),  # tranche/completed/refunded/resolved/withdrawn
     Column("tx_hash", String(66), nullable=False),
     Index("ix_payouts_shipment", "chain_id", "contract", "shipment_id"),
-    Index("ix_payouts_payee", "chain_id", "contract", "payee"),
+    # a payee's credit: its rows in one token from the last withdrawal on, read from this
+    # index alone (Reader.credit)
+    Index(
+        "ix_payouts_credit",
+        *("chain_id", "contract", "payee", "token", "block_number", "log_index", "kind", "amount"),
+    ),
 )
 
 disputes = Table(

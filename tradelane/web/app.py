@@ -28,6 +28,7 @@ from ..chain import Chain, connect
 from ..client import Tradelane
 from ..errors import ChainError, InputError, SetupError, TradelaneError
 from ..model import iso
+from . import sources
 from .errorpages import FeatureUnavailable, install_error_handlers
 from .keeper import IndexKeeper, IndexUnavailable
 from .views import short_address, time_text
@@ -127,6 +128,7 @@ class Backend:
         # a client of its own: one given by the caller keeps reading the chain (or its index)
         own = Tradelane(tl.chain, tl.address, tl.deployment)
         self._index = attach(own, store=self.store(), read_only=not self.keeper.follow)
+        sources.timers(own)  # the deployment's constants, read now: a page then calls no node
         return own
 
     def refresh(self) -> None:

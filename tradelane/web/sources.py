@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 __all__ = [
@@ -24,6 +23,7 @@ __all__ = [
     "references",
     "short_address",
     "terms",
+    "timers",
 ]
 
 
@@ -166,24 +166,32 @@ def items(tl: Any, shipment_id: int) -> list[dict]:
     ]
 
 
-@cache
-def _timers(chain_id: int, address: str, contract: Any) -> tuple[int, int]:
-    return int(contract.functions.GRACE_PERIOD().call()), int(
-        contract.functions.ARBITER_TIMEOUT().call()
-    )
+_TIMERS: dict[tuple[int, str], tuple[int, int]] = {}  # constants of a deployment
+
+
+def timers(tl: Any) -> tuple[int, int]:
+    """The deployment's grace period and arbiter timeout: read from the contract once per
+    process (they are constants; the app reads them when it opens the client)."""
+    key = (tl.chain.chain_id, tl.address)
+    if key not in _TIMERS:
+        f = tl.contract.functions
+        _TIMERS[key] = int(f.GRACE_PERIOD().call()), int(f.ARBITER_TIMEOUT().call())
+    return _TIMERS[key]
 
 
 def terms(tl: Any, status: Any):
-    """The contract's timers and both payees' credit still to withdraw."""
+    """The contract's timers and both payees' credit still to withdraw: from the index as of
+    the block the status was read at, when one is attached (no node call), else the chain."""
     from .money import Terms
 
-    grace, timeout = _timers(tl.chain.chain_id, tl.address, tl.contract)
+    grace, timeout = timers(tl)
     payee = status.receiver if status.receiver and int(status.receiver, 16) else status.seller
+    credit = tl.index.credit if tl.index is not None else tl.credit
     return Terms(
         grace_period=grace,
         arbiter_timeout=timeout,
-        buyer_credit=tl.credit(status.buyer, status.token),
-        payee_credit=tl.credit(payee, status.token),
+        buyer_credit=credit(status.buyer, status.token),
+        payee_credit=credit(payee, status.token),
     )
 
 
@@ -191,6 +199,8 @@ def disputer(tl: Any, status: Any) -> str | None:
     """Who opened the shipment's dispute (None when there was none)."""
     if not status.disputed_at:
         return None
+    if tl.index is not None:
+        return tl.index.disputer(status.shipment_id)
     logs = tl.logs("DisputeOpened", shipmentId=status.shipment_id)
     return logs[-1]["args"]["by"] if logs else None
 
@@ -203,7 +213,11 @@ def pending_bookings(tl: Any, status: Any) -> tuple[int, ...]:
     if status.state != State.ROUTED or status.milestone_count or not status.legs:
         return ()
     try:
-        confirmed = int(tl.view(status.shipment_id).get("confirmedLegs", -1))
+        if tl.index is not None:
+            view = tl.index.snapshot(status.shipment_id, with_history=False)[0]
+        else:
+            view = tl.view(status.shipment_id)
+        confirmed = int(view.get("confirmedLegs", -1))
     except Exception:  # noqa: BLE001 - a contract without bookings
         return ()
     if confirmed < 0:
