@@ -166,13 +166,15 @@ def items(tl: Any, shipment_id: int) -> list[dict]:
     ]
 
 
-_TIMERS: dict[tuple[int, str], tuple[int, int]] = {}  # constants of a deployment
+_TIMERS: dict[tuple[int, str, str], tuple[int, int]] = {}  # constants of a deployment
 
 
 def timers(tl: Any) -> tuple[int, int]:
     """The deployment's grace period and arbiter timeout: read from the contract once per
-    process (they are constants; the app reads them when it opens the client)."""
-    key = (tl.chain.chain_id, tl.address)
+    process (immutables; the app reads them when it opens the client). Keyed by the chain's
+    genesis too: a dev node started afresh deploys again at the same address, perhaps with
+    other timers."""
+    key = (tl.chain.chain_id, tl.chain.genesis_hash, tl.address)
     if key not in _TIMERS:
         f = tl.contract.functions
         _TIMERS[key] = int(f.GRACE_PERIOD().call()), int(f.ARBITER_TIMEOUT().call())
