@@ -4,7 +4,7 @@ A label-setting search over the multigraph with real schedules (each lane leaves
 its next weekly departure, after the cut-off, the transfer dwell and any import
 release, as :func:`routing.schedules.leg_times`). A label is (objective so far, arrival
 time) at a node; it is dropped when its arrival plus a lower bound of the remaining
-time (reverse Dijkstra over in-motion hours + cut-off) misses the deadline, or when
+time (ALT bounds over in-motion hours + cut-off) misses the deadline, or when
 ``k`` labels at the node are no worse in both objective and arrival (FIFO schedules:
 arriving earlier never hurts). Labels are expanded in order of objective + the ALT
 lower bound, so the first ``k`` labels to reach the destination are the ``k`` best
@@ -27,7 +27,7 @@ from .core import core_graph, query_graph
 from .edges import EdgeRef, _keys_along, alt_heuristic, edge_filter, edge_weight, projection
 from .network import Network
 from .query import Query
-from .schedules import leg_times
+from .schedules import leg_times, time_bound
 
 __all__ = ["on_time_best"]
 
@@ -35,12 +35,19 @@ __all__ = ["on_time_best"]
 MAX_LEGS = 8
 
 
-def _time_bounds(net: Network, q: Query) -> dict[str, float]:
-    """Lower bound of the hours from each node to the destination (reverse Dijkstra)."""
-    h, _ = net.projection(
-        ("lb_hours", q.filter_key()), edge_filter(net, q), lambda d: d["h"] + d["cutoff"]
-    )
-    return nx.single_source_dijkstra_path_length(h.reverse(copy=False), q.destination, weight="w")
+class _TimeBounds(dict):
+    """Lower bounds on the hours from a node to the destination, each computed on first use
+    from the ALT table of cut-off + hours in motion (:func:`routing.schedules.time_bound`,
+    which holds under every filter): an exact reverse Dijkstra per query cost more than the
+    search it prunes (8 of 14 ms, CNSHA → NLRTM) and found the same routes."""
+
+    def __init__(self, net: Network, q: Query):
+        super().__init__()
+        self._bound = time_bound(net).to_target(q.destination, q.origin)
+
+    def __missing__(self, node: str) -> float:
+        hours = self[node] = self._bound(node)
+        return hours
 
 
 def on_time_best(
@@ -57,8 +64,8 @@ def on_time_best(
     it must not be lighter than the objective's, to keep the bound admissible).
     """
     o, d = q.origin, q.destination
-    lb_t = _time_bounds(net, q)
-    if o not in lb_t or start + lb_t[o] > deadline:
+    lb_t = _TimeBounds(net, q)  # unreachable nodes' bounds exceed any deadline
+    if start + lb_t[o] > deadline:
         return []
     base = edge_weight(q.objective)
     wf = weight or (lambda u, v, key, data: base(data))
@@ -88,7 +95,7 @@ def on_time_best(
             continue
         on_path = _nodes(labels, me)
         for v, keydict in adj[n].items():
-            if v in on_path or v not in lb_t:
+            if v in on_path:
                 continue
             for key, data in keydict.items():
                 if allowed is not None and not allowed(n, v, key, data):
