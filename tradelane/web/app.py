@@ -81,9 +81,14 @@ class Backend:
 
     @property
     def rpc(self) -> str:
-        if self._client is not None:
-            return self._client.chain.url
-        return self._source if isinstance(self._source, str) else "the configured chain"
+        """The node's URL, for messages (known before the client opens, unless a callable
+        makes the chain)."""
+        source = self._client or self._source
+        if isinstance(source, Tradelane):
+            return source.chain.url
+        if isinstance(source, Chain):
+            return source.url
+        return source if isinstance(source, str) else "the configured chain"
 
     @property
     def index(self):
