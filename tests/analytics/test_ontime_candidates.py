@@ -1,5 +1,5 @@
 """On-time candidates on the reference network: the route that plans to meet the deadline is
-among them, so a three-week deadline from Shanghai to Rotterdam is not answered with air."""
+among them, so a 19-day deadline from Shanghai to Rotterdam is not answered with air."""
 
 from __future__ import annotations
 

@@ -308,11 +308,21 @@ def test_wallet_button_sends_from_the_page(browser, server, world, rollback):
     page.goto(f"{server.base}/shipment/{sid}")
     button = page.get_by_role("button", name="Confirm delivery with your wallet")
     expect(button).to_be_visible()
+    # What the status line says, recorded as it changes: once the block is indexed the live
+    # update replaces the whole action (it is done), so "Sent" may be on screen only briefly.
+    page.evaluate(
+        """() => { const out = document.getElementById('wallet-confirm-result');
+        window.__said = [];
+        new MutationObserver(() => window.__said.push(out.textContent))
+          .observe(out, {childList: true, characterData: true, subtree: true}); }"""
+    )
     button.click()
     # the embedded chain mines the send while the server's follower syncs it: a generous wait
-    result = page.locator("#wallet-confirm-result")
-    expect(result).to_contain_text("Sent: transaction 0x", timeout=30_000)
-    expect(page.locator("#state-h")).to_have_text("Completed", timeout=15_000)
+    expect(page.locator("#state-h")).to_have_text("Completed", timeout=30_000)
+    page.wait_for_function(
+        "() => window.__said.some(t => t.startsWith('Sent: transaction 0x'))", timeout=15_000
+    )
+    assert page.evaluate("window.__said")[0] == "Waiting for your wallet…"
     assert len(sent) == 1 and sent[0]["from"].lower() == buyer.lower()
     assert tl.status(sid, with_history=False).state.label == "completed"
     page.close()

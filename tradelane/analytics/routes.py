@@ -88,7 +88,7 @@ def candidates(network: routing.Network, origin: str, destination: str, query: d
     deadline = parse_time(query.get("deadline"), "deadline")
     if deadline is not None and cheapest.legs[-1].arrival > deadline:
         # Between the cheapest (late) and the fastest (dear) there is usually a route that
-        # plans to make it — China–Europe rail for a three-week deadline, where the fastest
+        # plans to make it — China–Europe rail for a 19-day deadline, where the fastest
         # is air at eight times the price. When the cheapest is on time, it is that route.
         with contextlib.suppress(routing.NoRoute):  # nothing plans to: rank the likeliest
             add(objective="cost", alternatives=1, deadline=query["deadline"])
