@@ -97,7 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     results: dict = json.loads((HERE / "results.json").read_text()) if only else {}
     durations: dict[str, float] = results.get("durations_s", {})
-    written: set[str] = set()
     for title, module, kwargs, section in BENCHES:
         if only and module not in only:
             continue
@@ -107,13 +106,13 @@ def main(argv: list[str] | None = None) -> int:
             timespec="seconds"
         )
         for name, values in (figures if section is None else {section: figures}).items():
-            # a module writing whole sections may share one with another (index_bench and
-            # web_bench both write `web`): a partial run keeps the other's figures
-            if isinstance(values, dict) and (name in written or (only and section is None)):
+            # merged, not replaced: two modules may share a section (index_bench and web_bench
+            # both write `web`), and a partial run keeps the other's figures (a full run
+            # starts from nothing)
+            if isinstance(values, dict):
                 results.setdefault(name, {}).update(values)
             else:
-                results[name] = values  # replaces what an earlier run left
-            written.add(name)
+                results[name] = values
     results["machine"] = _machine()
     results["durations_s"] = {k: round(v, 1) for k, v in durations.items()}
 
