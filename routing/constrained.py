@@ -64,7 +64,7 @@ def on_time_best(
     it must not be lighter than the objective's, to keep the bound admissible).
     """
     o, d = q.origin, q.destination
-    lb_t = _TimeBounds(net, q)  # unreachable nodes' bounds exceed any deadline
+    lb_t = _TimeBounds(net, q)
     if start + lb_t[o] > deadline:
         return []
     base = edge_weight(q.objective)
