@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -171,7 +172,7 @@ def _median_ms(fn, runs: int = 15) -> float:
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
-    return round(sorted(times)[len(times) // 2], 2)
+    return round(statistics.median(times), 2)
 
 
 def _simulate_rate(shipments: int = 150) -> float:

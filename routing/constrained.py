@@ -27,27 +27,12 @@ from .core import core_graph, query_graph
 from .edges import EdgeRef, _keys_along, alt_heuristic, edge_filter, edge_weight, projection
 from .network import Network
 from .query import Query
-from .schedules import leg_times, time_bound
+from .schedules import TimeBounds, leg_times
 
 __all__ = ["on_time_best"]
 
 #: Searches without --max-transshipments stop at this many legs.
 MAX_LEGS = 8
-
-
-class _TimeBounds(dict):
-    """Lower bounds on the hours from a node to the destination, each computed on first use
-    from the ALT table of cut-off + hours in motion (:func:`routing.schedules.time_bound`,
-    which holds under every filter): an exact reverse Dijkstra per query cost more than the
-    search it prunes (8 of 14 ms, CNSHA → NLRTM) and found the same routes."""
-
-    def __init__(self, net: Network, q: Query):
-        super().__init__()
-        self._bound = time_bound(net).to_target(q.destination, q.origin)
-
-    def __missing__(self, node: str) -> float:
-        hours = self[node] = self._bound(node)
-        return hours
 
 
 def on_time_best(
@@ -64,7 +49,8 @@ def on_time_best(
     it must not be lighter than the objective's, to keep the bound admissible).
     """
     o, d = q.origin, q.destination
-    lb_t = _TimeBounds(net, q)
+    # ALT bounds (a reverse Dijkstra per query cost more than the search it pruned)
+    lb_t = TimeBounds(net, q)
     if start + lb_t[o] > deadline:
         return []
     base = edge_weight(q.objective)

@@ -61,10 +61,9 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
     o, d = q.origin, q.destination
     max_legs = q.max_legs
     relax = _relaxer(net, q)
-    bound_of = time_bound(net).to_target(d, o)
-    bounds: dict[str, float] = {}  # node -> its bound, computed once per search
+    bounds = TimeBounds(net, q)
     counter = itertools.count()
-    heap = [(start + bound_of(o), start, 0, next(counter), o, None, -1, None)]
+    heap = [(start + bounds[o], start, 0, next(counter), o, None, -1, None)]
     best_legs: dict[tuple, int] = {}
     labels: list[tuple[int, EdgeRef | None]] = []
     cap = (max_legs + 1) if max_legs is not None else 1
@@ -83,12 +82,8 @@ def earliest_arrival(net: Network, q: Query, start: float) -> list[EdgeRef] | No
             continue
         nxt_state = legs + 1 if max_legs is not None else 0
         for v, arr, k, mode in relax(n, t, prev, best_legs, nxt_state, cap):
-            bound = bounds.get(v)
-            if bound is None:
-                bound = bounds[v] = bound_of(v)
-            heapq.heappush(
-                heap, (arr + bound, arr, legs + 1, next(counter), v, mode, me, (n, v, k))
-            )
+            f = arr + bounds[v]
+            heapq.heappush(heap, (f, arr, legs + 1, next(counter), v, mode, me, (n, v, k)))
     return None
 
 
@@ -171,6 +166,20 @@ def time_bound(net: Network) -> Landmarks:
     each lane's :func:`_least_hours`: no itinerary, filtered or not, is faster."""
     key = ("earliest-arrival bound",)
     return net.landmarks("least-hours", lambda: net.projection(key, None, _least_hours)[0])
+
+
+class TimeBounds(dict):
+    """Lower bounds on the hours from each node to ``q``'s destination (:func:`time_bound`),
+    each computed on first use and kept for the search: the earliest-arrival and deadline
+    searches ask for a node's bound once per lane that reaches it."""
+
+    def __init__(self, net: Network, q: Query):
+        super().__init__()
+        self._bound = time_bound(net).to_target(q.destination, q.origin)
+
+    def __missing__(self, node: str) -> float:
+        hours = self[node] = self._bound(node)
+        return hours
 
 
 def to_datetime(hours: float) -> datetime:
